@@ -1,0 +1,214 @@
+// Package store holds newsbot's domain types and the persistence API that
+// every storage backend implements. The backends live in sub-packages, one per
+// dependency (sqlite, postgres), and all of them pass the conformance suite in
+// storetest, so the rest of the program never cares which one it talks to.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+var (
+	// ErrNotFound is returned when a row the caller asked for does not exist
+	// (or belongs to another guild, which is the same thing to the caller).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is returned when a subscription already exists.
+	ErrConflict = errors.New("already exists")
+	// ErrSchemaTooNew is returned by Open when the database was migrated by
+	// a newer binary than this one.
+	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
+)
+
+// FailingThreshold is the number of consecutive failed polls after which a
+// feed counts as failing: subscribers are told once and it is polled hourly.
+const FailingThreshold = 10
+
+// Feed is a source the bot polls. One row per URL, shared by every
+// subscription to it across guilds.
+type Feed struct {
+	ID            int64
+	URL           string // the feed's own URL (after discovery)
+	Title         string
+	SiteURL       string
+	ETag          string
+	LastModified  string
+	NextPollAt    time.Time
+	LastPolledAt  time.Time // zero if never polled
+	LastSuccessAt time.Time // zero if never succeeded
+	ErrorCount    int       // consecutive failures; reset by a success
+	LastError     string
+	CreatedAt     time.Time
+}
+
+// Failing reports whether the feed has failed often enough to be polled only
+// hourly and reported to its subscribers.
+func (f Feed) Failing() bool { return f.ErrorCount >= FailingThreshold }
+
+// Format is how a guild wants articles posted.
+type Format string
+
+const (
+	FormatEmbed Format = "embed"
+	FormatText  Format = "text"
+)
+
+// GuildSettings are one guild's defaults. The zero value is not valid; use
+// DefaultGuildSettings.
+type GuildSettings struct {
+	GuildID   string
+	Sentences int    // summary length, 1-10
+	Format    Format // embed or text
+	ShowStats bool   // footer such as "3 of 41 sentences · 87% shorter"
+}
+
+// DefaultGuildSettings returns the settings a guild has before /settings.
+func DefaultGuildSettings(guildID string, sentences int) GuildSettings {
+	return GuildSettings{GuildID: guildID, Sentences: sentences, Format: FormatEmbed, ShowStats: true}
+}
+
+// Subscription routes one feed's new articles to one Discord channel.
+type Subscription struct {
+	ID          int64
+	GuildID     string
+	ChannelID   string
+	FeedID      int64
+	CreatedBy   string // Discord user ID
+	CreatedAt   time.Time
+	Paused      bool   // set when Discord refuses to post for good
+	PauseReason string // e.g. "Missing Access"
+	// FailingNotified is true once subscribers were told the feed is failing;
+	// reset when the feed recovers.
+	FailingNotified bool
+	Feed            Feed // filled by ListSubscriptions and claims
+}
+
+// Article is one item of a feed, as summarized. The page itself is not kept.
+type Article struct {
+	ID       int64
+	FeedID   int64
+	Identity string // GUID, else normalized link, else content hash (feeds.Identity)
+	LinkKey  string // normalized link, "" if none: a changed GUID with the same link is not new
+	Link     string
+	Title    string
+	Author   string
+	ImageURL string
+	// Published is the feed's date, or when the bot first saw the item.
+	Published time.Time
+	Summary   []string // chosen sentences in article order
+	Keywords  []string
+	// Stats for the footer: how much shorter the summary is.
+	SentencesTotal int
+	WordsBefore    int
+	WordsAfter     int
+	CreatedAt      time.Time
+}
+
+// DeliveryState is where one article stands for one subscription.
+type DeliveryState string
+
+const (
+	DeliveryPending DeliveryState = "pending"
+	DeliveryPosted  DeliveryState = "posted"
+	DeliveryFailed  DeliveryState = "failed"
+)
+
+// Delivery is the outbox row: one article for one subscription.
+type Delivery struct {
+	ID             int64
+	SubscriptionID int64
+	ArticleID      int64
+	State          DeliveryState
+	MessageID      string // Discord message ID once posted
+	Error          string // why it failed, or the last transient error
+	Attempts       int
+	CreatedAt      time.Time
+	// Filled by ClaimDeliveries so the deliverer needs no further reads.
+	Subscription Subscription // with Feed
+	Article      Article
+}
+
+// NewSubscription is what /feed add hands to Subscribe.
+type NewSubscription struct {
+	GuildID   string
+	ChannelID string
+	CreatedBy string
+	// Feed is matched by URL; created if unknown, else its title is refreshed.
+	Feed Feed
+	// Seen are the feed's current items. Those the store does not know yet are
+	// recorded; they get deliveries for the feed's other, existing
+	// subscriptions but never for the new one (no back-catalogue flood).
+	Seen []Article
+	// NextPollAt is when the feed is first polled if it is new.
+	NextPollAt time.Time
+}
+
+// PollResult is a successful poll of a leased feed.
+type PollResult struct {
+	FeedID       int64
+	Owner        string // lease owner; a result from a lost lease is still applied
+	Title        string // "" keeps the old one
+	SiteURL      string
+	ETag         string
+	LastModified string
+	NotModified  bool // a 304: validators and articles unchanged
+	Articles     []Article
+	PolledAt     time.Time
+	NextPollAt   time.Time
+}
+
+// PollFailure is a failed poll of a leased feed.
+type PollFailure struct {
+	FeedID     int64
+	Owner      string
+	Error      string
+	PolledAt   time.Time
+	NextPollAt time.Time
+}
+
+// ClaimOptions bound a claim of due work.
+type ClaimOptions struct {
+	Owner string        // process identity, for leases and logs
+	Now   time.Time     // due before or at
+	Limit int           // at most this many rows
+	Lease time.Duration // the claim expires after this, if not settled
+	// PerSubscription caps deliveries per subscription in one claim (0 = no cap),
+	// oldest first; the rest wait for the next round.
+	PerSubscription int
+}
+
+// Store is the whole persistence API. Consumers (feeds, bot) declare the
+// small subsets they use; storetest checks every implementation against it.
+type Store interface {
+	// Subscriptions and settings.
+	Subscribe(ctx context.Context, ns NewSubscription) (Subscription, error)
+	Unsubscribe(ctx context.Context, guildID string, subscriptionID int64) (Subscription, error)
+	ListSubscriptions(ctx context.Context, guildID string) ([]Subscription, error)
+	PauseSubscription(ctx context.Context, subscriptionID int64, reason string) error
+	GuildSettings(ctx context.Context, guildID string, defaultSentences int) (GuildSettings, error)
+	SaveGuildSettings(ctx context.Context, s GuildSettings) error
+
+	// Polling (feeds.Poller).
+	ClaimDueFeeds(ctx context.Context, o ClaimOptions) ([]Feed, error)
+	RecordPoll(ctx context.Context, r PollResult) (newArticles int, err error)
+	RecordPollFailure(ctx context.Context, f PollFailure) (Feed, error)
+
+	// Delivery (bot.Deliverer): the outbox.
+	ClaimDeliveries(ctx context.Context, o ClaimOptions) ([]Delivery, error)
+	MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
+	MarkFailed(ctx context.Context, deliveryID int64, reason string) error
+	ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
+	PendingDeliveries(ctx context.Context) (int, error)
+	// FailingFeedNotices returns active subscriptions whose feed is failing
+	// and whose channel has not been told yet; MarkFailingNotified records it.
+	FailingFeedNotices(ctx context.Context) ([]Subscription, error)
+	MarkFailingNotified(ctx context.Context, subscriptionID int64) error
+
+	// Reading.
+	SearchArticles(ctx context.Context, guildID, query string, limit int) ([]Article, error)
+	Deliveries(ctx context.Context, subscriptionID int64) ([]Delivery, error)
+	PruneArticles(ctx context.Context, before time.Time) (int, error)
+
+	Close() error
+}
