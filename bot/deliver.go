@@ -1,0 +1,234 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"newsbot/store"
+)
+
+// DeliveryStore is the part of the store the deliverer uses: the outbox.
+type DeliveryStore interface {
+	ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error)
+	MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
+	MarkFailed(ctx context.Context, deliveryID int64, reason string) error
+	ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
+	PauseSubscription(ctx context.Context, subscriptionID int64, reason string) error
+	GuildSettings(ctx context.Context, guildID string, defaultSentences int) (store.GuildSettings, error)
+	FailingFeedNotices(ctx context.Context) ([]store.Subscription, error)
+	MarkFailingNotified(ctx context.Context, subscriptionID int64) error
+}
+
+// poster sends one message to a channel. nonce makes a retry of the same
+// delivery return the first message instead of posting a second one.
+type poster interface {
+	post(ctx context.Context, channelID string, m message, nonce string) (messageID string, err error)
+}
+
+// Deliverer drains the outbox: it claims pending deliveries, posts them and
+// records the message ID. Several deliverers (processes) can share one store:
+// each delivery is claimed by one of them at a time.
+type Deliverer struct {
+	Store            DeliveryStore
+	Poster           poster
+	Owner            string        // this process, for claims
+	Lease            time.Duration // how long a claim lasts
+	PerSubscription  int           // MAX_POSTS_PER_POLL
+	Batch            int           // deliveries per claim
+	DefaultSentences int
+	Now              func() time.Time
+	Log              *slog.Logger
+	Metrics          *Metrics
+}
+
+// DeliverOnce runs one round: claim, post, settle. It returns the number of
+// messages posted. A failed post never loses its delivery: it is released
+// for a later round, or marked failed when Discord says it will never work.
+func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
+	if err := d.notifyFailing(ctx); err != nil {
+		d.Log.Warn("failing-feed notices", "err", err)
+	}
+	claimed, err := d.Store.ClaimDeliveries(ctx, store.ClaimOptions{
+		Owner: d.Owner, Now: d.Now(), Limit: d.Batch, Lease: d.Lease, PerSubscription: d.PerSubscription,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("claim deliveries: %w", err)
+	}
+	posted := 0
+	paused := map[int64]bool{}
+	for i, dl := range claimed {
+		if ctx.Err() != nil {
+			d.handBack(claimed[i:])
+			return posted, ctx.Err()
+		}
+		if paused[dl.SubscriptionID] {
+			d.release(dl, d.Now(), "subscription paused")
+			continue
+		}
+		ok, pause := d.deliver(ctx, dl)
+		if ok {
+			posted++
+		}
+		if pause {
+			paused[dl.SubscriptionID] = true
+		}
+	}
+	return posted, nil
+}
+
+// deliver posts one delivery and settles it. It reports whether it posted
+// and whether the subscription is now paused.
+func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery) (posted, paused bool) {
+	settings, err := d.Store.GuildSettings(ctx, dl.Subscription.GuildID, d.DefaultSentences)
+	if err != nil {
+		d.release(dl, d.Now().Add(backoff(dl.Attempts)), "read settings: "+err.Error())
+		return false, false
+	}
+	m := render(dl.Article, dl.Subscription.Feed.Title, settings)
+	// The post itself is not cancelled by shutdown: finishing it and recording
+	// the message ID is what keeps a restart from posting it again.
+	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	msgID, err := d.Poster.post(postCtx, dl.Subscription.ChannelID, m, nonceFor(dl.ID))
+	log := d.Log.With("delivery", dl.ID, "subscription", dl.SubscriptionID, "channel", dl.Subscription.ChannelID, "article", dl.ArticleID)
+	switch kind, reason := classify(err); kind {
+	case postOK:
+		if err := d.Store.MarkPosted(postCtx, dl.ID, msgID, d.Now()); err != nil {
+			// Posted but not recorded: the claim expires and the retry reuses
+			// the nonce, which Discord answers with this same message.
+			log.Error("posted but could not record it", "message", msgID, "err", err)
+		}
+		d.Metrics.posted()
+		return true, false
+	case postPause:
+		log.Warn("Discord refuses posts to this channel; pausing the subscription", "reason", reason)
+		if err := d.Store.PauseSubscription(postCtx, dl.SubscriptionID, reason); err != nil {
+			log.Error("pause subscription", "err", err)
+		}
+		// The delivery stays pending: posts resume from here if the
+		// subscription is re-enabled once the permission is fixed.
+		d.release(dl, d.Now(), reason)
+		d.Metrics.postError("paused")
+		return false, true
+	case postDrop:
+		log.Error("Discord rejected the message; it will not be retried", "reason", reason)
+		if err := d.Store.MarkFailed(postCtx, dl.ID, reason); err != nil {
+			log.Error("mark failed", "err", err)
+		}
+		d.Metrics.postError("rejected")
+		return false, false
+	default:
+		retry := backoff(dl.Attempts)
+		log.Warn("post failed; will retry", "reason", reason, "retry_in", retry)
+		d.release(dl, d.Now().Add(retry), reason)
+		d.Metrics.postError("retry")
+		return false, false
+	}
+}
+
+func (d *Deliverer) release(dl store.Delivery, at time.Time, reason string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.Store.ReleaseDelivery(ctx, dl.ID, at, reason); err != nil {
+		d.Log.Error("release delivery", "delivery", dl.ID, "err", err)
+	}
+}
+
+// handBack returns claimed deliveries at shutdown so another process (or
+// this one, restarted) takes them at once instead of after the lease.
+func (d *Deliverer) handBack(rest []store.Delivery) {
+	for _, dl := range rest {
+		d.release(dl, d.Now(), "handed back at shutdown")
+	}
+}
+
+// notifyFailing tells each subscribed channel once that its feed is failing.
+func (d *Deliverer) notifyFailing(ctx context.Context) error {
+	subs, err := d.Store.FailingFeedNotices(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		text := fmt.Sprintf("⚠️ The feed **%s** has failed %d times in a row (last error: %s). I will keep trying hourly; `/feed list` shows its state.",
+			escapeMarkdown(orUntitled(s.Feed.Title)), s.Feed.ErrorCount, escapeMarkdown(truncate(s.Feed.LastError, 300)))
+		if _, err := d.Poster.post(ctx, s.ChannelID, message{Content: text}, "nf"+strconv.FormatInt(s.ID, 10)+"-"+strconv.Itoa(s.Feed.ErrorCount/store.FailingThreshold)); err != nil {
+			d.Log.Warn("could not tell a channel its feed is failing", "subscription", s.ID, "err", err)
+			continue
+		}
+		if err := d.Store.MarkFailingNotified(ctx, s.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nonceFor is the message nonce of a delivery: the same on every retry, so
+// Discord (with enforce_nonce) returns the first message instead of a copy.
+func nonceFor(deliveryID int64) string { return "nb" + strconv.FormatInt(deliveryID, 36) }
+
+// backoff is the wait before retry n+1 of a post: 5s doubling, at most 10m.
+func backoff(attempts int) time.Duration {
+	d := 5 * time.Second
+	for i := 0; i < attempts && d < 10*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 10*time.Minute)
+}
+
+type postOutcome int
+
+const (
+	postOK    postOutcome = iota
+	postRetry             // transient: 429, 5xx, network
+	postPause             // the channel will not heal by itself
+	postDrop              // this message will never be accepted
+)
+
+// Discord JSON error codes that mean the bot cannot post in a channel.
+const (
+	codeUnknownChannel     = 10003
+	codeMissingAccess      = 50001
+	codeMissingPermissions = 50013
+)
+
+// classify sorts a post error into what the deliverer does with it.
+func classify(err error) (postOutcome, string) {
+	if err == nil {
+		return postOK, ""
+	}
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil {
+		code, msg := 0, rest.Response.Status
+		if rest.Message != nil {
+			code, msg = rest.Message.Code, rest.Message.Message
+		}
+		switch {
+		case code == codeUnknownChannel:
+			return postPause, "Unknown Channel"
+		case code == codeMissingAccess:
+			return postPause, "Missing Access"
+		case code == codeMissingPermissions:
+			return postPause, "Missing Permissions"
+		case rest.Response.StatusCode == http.StatusTooManyRequests || rest.Response.StatusCode >= 500:
+			return postRetry, fmt.Sprintf("HTTP %d: %s", rest.Response.StatusCode, msg)
+		case rest.Response.StatusCode == http.StatusForbidden || rest.Response.StatusCode == http.StatusNotFound:
+			return postPause, fmt.Sprintf("HTTP %d: %s", rest.Response.StatusCode, msg)
+		case rest.Response.StatusCode == http.StatusUnauthorized:
+			return postRetry, "HTTP 401: the bot token was refused"
+		case rest.Response.StatusCode >= 400:
+			return postDrop, fmt.Sprintf("HTTP %d: %s", rest.Response.StatusCode, msg)
+		}
+	}
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) {
+		return postRetry, "rate limited"
+	}
+	return postRetry, err.Error()
+}

@@ -1,0 +1,139 @@
+package bot
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"newsbot/store"
+)
+
+// Discord's limits on one message (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+const (
+	maxTitle       = 256
+	maxDescription = 4096
+	maxAuthorName  = 256
+	maxFieldValue  = 1024
+	maxContent     = 2000
+)
+
+// message is what the deliverer and the commands send: either an embed or
+// plain text, never both, with mentions always disabled.
+type message struct {
+	Content string
+	Embed   *discordgo.MessageEmbed
+}
+
+// render turns an article into a post as the guild's settings want it.
+func render(a store.Article, source string, s store.GuildSettings) message {
+	sents := pickSentences(a, s.Sentences)
+	summary := strings.Join(sents, " ")
+	if len(sents) == 0 {
+		summary = "(This article has no text to summarize.)"
+	}
+	a.Summary = sents // the footer counts what is shown
+	if s.Format == store.FormatText {
+		return message{Content: renderText(a, source, summary, s)}
+	}
+	return message{Embed: renderEmbed(a, source, summary, s)}
+}
+
+func renderEmbed(a store.Article, source, summary string, s store.GuildSettings) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{
+		Type:        discordgo.EmbedTypeRich,
+		Title:       truncate(escapeMarkdown(orUntitled(a.Title)), maxTitle),
+		URL:         safeURL(a.Link),
+		Description: truncate(escapeMarkdown(summary), maxDescription),
+		Color:       0x2b6cb0,
+	}
+	if source != "" {
+		e.Author = &discordgo.MessageEmbedAuthor{Name: truncate(source, maxAuthorName)}
+	}
+	if author := strings.TrimSpace(a.Author); author != "" {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
+			Name: "Author", Value: truncate(escapeMarkdown(author), maxAuthorName), Inline: true,
+		})
+	}
+	if !a.Published.IsZero() {
+		e.Timestamp = a.Published.UTC().Format(time.RFC3339)
+	}
+	if img := safeURL(a.ImageURL); img != "" {
+		e.Image = &discordgo.MessageEmbedImage{URL: img}
+	}
+	if s.ShowStats {
+		if f := statsLine(a); f != "" {
+			e.Footer = &discordgo.MessageEmbedFooter{Text: f}
+		}
+	}
+	return e
+}
+
+func renderText(a store.Article, source, summary string, s store.GuildSettings) string {
+	var b strings.Builder
+	b.WriteString("**" + escapeMarkdown(orUntitled(a.Title)) + "**")
+	if source != "" {
+		b.WriteString(" · " + escapeMarkdown(source))
+	}
+	if author := strings.TrimSpace(a.Author); author != "" {
+		b.WriteString(" · by " + escapeMarkdown(author))
+	}
+	tail := ""
+	if link := safeURL(a.Link); link != "" {
+		tail = "\n<" + link + ">" // angle brackets: no link preview under our post
+	}
+	if s.ShowStats {
+		if f := statsLine(a); f != "" {
+			tail += "\n-# " + f
+		}
+	}
+	head := b.String() + "\n"
+	room := maxContent - len([]rune(head)) - len([]rune(tail))
+	if room < 1 {
+		return truncate(head+tail, maxContent)
+	}
+	return head + truncate(escapeMarkdown(summary), room) + tail
+}
+
+// pickSentences returns at most n of the article's summary sentences, in
+// article order. The poller stores summaries at the bot's default length, so
+// a guild asking for fewer gets the first n of them.
+func pickSentences(a store.Article, n int) []string {
+	if n <= 0 || n >= len(a.Summary) {
+		return a.Summary
+	}
+	return a.Summary[:n]
+}
+
+// statsLine is the footer, e.g. "3 of 41 sentences · 87% shorter".
+func statsLine(a store.Article) string {
+	if a.SentencesTotal == 0 || a.WordsBefore == 0 {
+		return ""
+	}
+	kept := len(a.Summary)
+	line := fmt.Sprintf("%d of %d sentences", kept, a.SentencesTotal)
+	if a.WordsAfter < a.WordsBefore {
+		line += fmt.Sprintf(" · %d%% shorter", 100-a.WordsAfter*100/a.WordsBefore)
+	}
+	return line
+}
+
+func orUntitled(t string) string {
+	if t = strings.TrimSpace(t); t == "" {
+		return "(untitled)"
+	}
+	return t
+}
+
+// safeURL returns u only if it is an absolute http(s) URL; Discord rejects
+// the whole message for a bad embed URL, and other schemes have no business
+// in a post.
+func safeURL(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || len(u) > 2048 {
+		return ""
+	}
+	return p.String()
+}

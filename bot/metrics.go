@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the bot's Prometheus series. A nil *Metrics records nothing,
+// so tests and the CLI need not build one.
+type Metrics struct {
+	Posts         prometheus.Counter
+	PostErrors    *prometheus.CounterVec
+	Commands      *prometheus.HistogramVec
+	PendingOutbox prometheus.Gauge
+	ShardsOpen    prometheus.Gauge
+}
+
+// NewMetrics registers the bot's series with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Posts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsbot_posts_total", Help: "Articles posted to Discord channels.",
+		}),
+		PostErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_post_errors_total", Help: "Failed posts, by what happened next (retry, paused, rejected).",
+		}, []string{"outcome"}),
+		Commands: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "newsbot_command_seconds", Help: "Slash command latency, from receipt to final reply.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"command", "result"}),
+		PendingOutbox: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsbot_deliveries_pending", Help: "Deliveries waiting in the outbox (queue depth).",
+		}),
+		ShardsOpen: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsbot_shards_ready", Help: "Gateway shards of this process that are connected.",
+		}),
+	}
+	reg.MustRegister(m.Posts, m.PostErrors, m.Commands, m.PendingOutbox, m.ShardsOpen)
+	return m
+}
+
+func (m *Metrics) posted() {
+	if m != nil {
+		m.Posts.Inc()
+	}
+}
+
+func (m *Metrics) postError(outcome string) {
+	if m != nil {
+		m.PostErrors.WithLabelValues(outcome).Inc()
+	}
+}
+
+func (m *Metrics) command(name, result string, d time.Duration) {
+	if m != nil {
+		m.Commands.WithLabelValues(name, result).Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) pending(n int) {
+	if m != nil {
+		m.PendingOutbox.Set(float64(n))
+	}
+}
