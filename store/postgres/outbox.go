@@ -1,0 +1,152 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsbot/store"
+)
+
+// claimDeliveriesSQL claims pending deliveries in one statement:
+//
+//   - ranked numbers the claimable deliveries (pending, retry due, claim free
+//     or expired, subscription unpaused) oldest first within each
+//     subscription; a window function cannot sit beside FOR UPDATE, so
+//     ranking and locking are two steps;
+//   - picked keeps at most $3 per subscription ($3 = 0: no cap), takes the
+//     oldest $2 overall and locks them FOR UPDATE SKIP LOCKED, re-checking the
+//     claim conditions on the row's latest version (READ COMMITTED), so a
+//     delivery claimed concurrently by another process is skipped, never
+//     taken twice;
+//   - claimed stamps the claim and counts the attempt;
+//   - the final SELECT joins what the deliverer needs: subscription, feed
+//     and article.
+const claimDeliveriesSQL = `
+WITH ranked AS (
+	SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.created_at, d.id) AS rn
+	FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+	WHERE d.state = 'pending' AND NOT s.paused
+	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
+	  AND (d.claim_until IS NULL OR d.claim_until <= $1)
+), picked AS (
+	SELECT d.id FROM deliveries d
+	WHERE d.id IN (SELECT id FROM ranked WHERE $3::int <= 0 OR rn <= $3::int)
+	  AND d.state = 'pending'
+	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
+	  AND (d.claim_until IS NULL OR d.claim_until <= $1)
+	ORDER BY d.created_at, d.id
+	LIMIT $2
+	FOR UPDATE SKIP LOCKED
+), claimed AS (
+	UPDATE deliveries d SET claim_owner = $4, claim_until = $5, attempts = d.attempts + 1
+	FROM picked WHERE d.id = picked.id
+	RETURNING d.*
+)
+SELECT ` + deliveryCols + `, ` + subCols + `, ` + feedCols + `, ` + articleCols + `
+FROM claimed d
+JOIN subscriptions s ON s.id = d.subscription_id
+JOIN feeds f ON f.id = s.feed_id
+JOIN articles a ON a.id = d.article_id
+ORDER BY d.created_at, d.id`
+
+// ClaimDeliveries claims up to o.Limit pending deliveries for o.Owner until
+// o.Now+o.Lease, oldest first, at most o.PerSubscription per subscription,
+// each with its subscription, feed and article. Every claim counts as an
+// attempt. An unsettled claim expires and the delivery is claimable again.
+func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error) {
+	now, until, limit := s.claimBounds(o)
+	rows, err := s.pool.Query(ctx, claimDeliveriesSQL, now, limit, o.PerSubscription, o.Owner, until)
+	if err != nil {
+		return nil, wrap("claim deliveries", err)
+	}
+	ds, err := pgx.CollectRows(rows, scanFullDelivery)
+	if err != nil {
+		return nil, wrap("claim deliveries", err)
+	}
+	return ds, nil
+}
+
+// scanFullDelivery reads deliveryCols, subCols, feedCols and articleCols.
+func scanFullDelivery(row pgx.CollectableRow) (store.Delivery, error) {
+	var d store.Delivery
+	dd, ddone := deliveryDest(&d)
+	sd, sdone := subDest(&d.Subscription)
+	fd, fdone := feedDest(&d.Subscription.Feed)
+	ad, adone := articleDest(&d.Article)
+	dest := append(append(append(dd, sd...), fd...), ad...)
+	if err := row.Scan(dest...); err != nil {
+		return store.Delivery{}, err
+	}
+	ddone()
+	sdone()
+	fdone()
+	adone()
+	return d, nil
+}
+
+// MarkPosted settles a delivery as posted with its Discord message id.
+func (s *Store) MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error {
+	if at.IsZero() {
+		at = s.now()
+	}
+	return s.execOne(ctx, "mark posted", `
+		UPDATE deliveries SET state = 'posted', message_id = $2, posted_at = $3, error = '',
+			retry_at = NULL, claim_owner = NULL, claim_until = NULL
+		WHERE id = $1`, deliveryID, messageID, at.UTC())
+}
+
+// MarkFailed settles a delivery as failed for good, with the reason. A
+// delivery already posted (by a process whose claim outlived ours) stays
+// posted.
+func (s *Store) MarkFailed(ctx context.Context, deliveryID int64, reason string) error {
+	return s.execOne(ctx, "mark failed", `
+		UPDATE deliveries SET
+			state = CASE WHEN state = 'posted' THEN state ELSE 'failed' END,
+			error = CASE WHEN state = 'posted' THEN error ELSE $2 END,
+			retry_at = NULL, claim_owner = NULL, claim_until = NULL
+		WHERE id = $1`, deliveryID, reason)
+}
+
+// ReleaseDelivery gives a claimed delivery back, pending, to be retried at
+// retryAt (zero: at once), noting the transient error. A delivery settled
+// meanwhile keeps its state.
+func (s *Store) ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error {
+	return s.execOne(ctx, "release delivery", `
+		UPDATE deliveries SET
+			error = CASE WHEN state = 'pending' THEN $3 ELSE error END,
+			retry_at = CASE WHEN state = 'pending' THEN $2::timestamptz ELSE retry_at END,
+			claim_owner = NULL, claim_until = NULL
+		WHERE id = $1`, deliveryID, nullTime(retryAt), reason)
+}
+
+// PendingDeliveries counts the deliveries not yet posted or failed.
+func (s *Store) PendingDeliveries(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE state = 'pending'`).Scan(&n); err != nil {
+		return 0, wrap("pending deliveries", err)
+	}
+	return n, nil
+}
+
+// Deliveries returns a subscription's deliveries, oldest first, each with
+// its article (and the subscription with its feed).
+func (s *Store) Deliveries(ctx context.Context, subscriptionID int64) ([]store.Delivery, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+deliveryCols+`, `+subCols+`, `+feedCols+`, `+articleCols+`
+		FROM deliveries d
+		JOIN subscriptions s ON s.id = d.subscription_id
+		JOIN feeds f ON f.id = s.feed_id
+		JOIN articles a ON a.id = d.article_id
+		WHERE d.subscription_id = $1
+		ORDER BY d.created_at, d.id`, subscriptionID)
+	if err != nil {
+		return nil, wrap("deliveries", err)
+	}
+	ds, err := pgx.CollectRows(rows, scanFullDelivery)
+	if err != nil {
+		return nil, wrap("deliveries", err)
+	}
+	return ds, nil
+}

@@ -1,0 +1,198 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsbot/store"
+)
+
+// claimFeedsSQL leases due feeds in one statement. The inner SELECT picks
+// feeds that are due, have at least one unpaused subscription and whose
+// lease is free or expired, oldest due first; FOR UPDATE SKIP LOCKED makes
+// concurrent claimers pass over each other's rows instead of waiting, and
+// under READ COMMITTED the lease condition is re-checked on the latest row
+// version once locked, so a feed another process leased a moment ago is
+// dropped rather than taken twice. The UPDATE then stamps the lease.
+const claimFeedsSQL = `
+WITH due AS (
+	SELECT f.id FROM feeds f
+	WHERE f.next_poll_at <= $1
+	  AND (f.lease_until IS NULL OR f.lease_until <= $1)
+	  AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.feed_id = f.id AND NOT s.paused)
+	ORDER BY f.next_poll_at, f.id
+	LIMIT $2
+	FOR UPDATE OF f SKIP LOCKED
+), leased AS (
+	UPDATE feeds f SET lease_owner = $3, lease_until = $4
+	FROM due WHERE f.id = due.id
+	RETURNING f.*
+)
+SELECT ` + feedCols + ` FROM leased f ORDER BY f.next_poll_at, f.id`
+
+// ClaimDueFeeds leases up to o.Limit due feeds to o.Owner until o.Now+o.Lease.
+func (s *Store) ClaimDueFeeds(ctx context.Context, o store.ClaimOptions) ([]store.Feed, error) {
+	now, until, limit := s.claimBounds(o)
+	rows, err := s.pool.Query(ctx, claimFeedsSQL, now, limit, o.Owner, until)
+	if err != nil {
+		return nil, wrap("claim due feeds", err)
+	}
+	feeds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Feed, error) { return scanFeed(row) })
+	if err != nil {
+		return nil, wrap("claim due feeds", err)
+	}
+	return feeds, nil
+}
+
+// claimBounds reads the claim options: the time (default the clock), the
+// lease's end (default lease 5 minutes) and the row limit (NULL, no limit,
+// when not positive).
+func (s *Store) claimBounds(o store.ClaimOptions) (now, until time.Time, limit any) {
+	now = o.Now.UTC()
+	if o.Now.IsZero() {
+		now = s.now()
+	}
+	lease := o.Lease
+	if lease <= 0 {
+		lease = defaultLease
+	}
+	if o.Limit > 0 {
+		limit = o.Limit
+	}
+	return now, now.Add(lease), limit
+}
+
+// RecordPoll applies a successful poll: the feed's validators and schedule,
+// a reset error count, and the new articles each with a pending delivery for
+// every unpaused subscription of the feed, all in one transaction. The lease
+// is released if r.Owner still holds it; a result from a lost lease is still
+// applied (the articles dedupe), but leaves the new owner's lease alone.
+func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error) {
+	now := s.now()
+	polled := r.PolledAt
+	if polled.IsZero() {
+		polled = now
+	}
+	var n int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// Lock the feed row first: polls of one feed from several processes
+		// take turns, and the later one finds the articles already there.
+		var errorCount int
+		if err := tx.QueryRow(ctx, `SELECT error_count FROM feeds WHERE id = $1 FOR UPDATE`, r.FeedID).
+			Scan(&errorCount); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE feeds SET
+				title = CASE WHEN $2 <> '' THEN $2 ELSE title END,
+				site_url = CASE WHEN $3 <> '' THEN $3 ELSE site_url END,
+				etag = CASE WHEN $4 THEN etag ELSE $5 END,
+				last_modified = CASE WHEN $4 THEN last_modified ELSE $6 END,
+				last_polled_at = $7, last_success_at = $7,
+				error_count = 0, last_error = '',
+				next_poll_at = $8,
+				lease_owner = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_owner END,
+				lease_until = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_until END
+			WHERE id = $1`,
+			r.FeedID, r.Title, r.SiteURL, r.NotModified, r.ETag, r.LastModified,
+			polled.UTC(), r.NextPollAt.UTC(), r.Owner); err != nil {
+			return err
+		}
+		if errorCount > 0 {
+			// The feed recovered: its channels are told again next time.
+			if _, err := tx.Exec(ctx,
+				`UPDATE subscriptions SET failing_notified = false WHERE feed_id = $1 AND failing_notified`,
+				r.FeedID); err != nil {
+				return err
+			}
+		}
+		if r.NotModified {
+			return nil
+		}
+		var err error
+		n, err = insertArticles(ctx, tx, r.FeedID, 0, r.Articles, now)
+		return err
+	})
+	if err != nil {
+		return 0, wrap("record poll", err)
+	}
+	return n, nil
+}
+
+// RecordPollFailure counts a failed poll, reschedules the feed and releases
+// the lease if f.Owner still holds it. It returns the feed as updated, so the
+// poller can see whether it just became failing.
+func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (store.Feed, error) {
+	polled := f.PolledAt
+	if polled.IsZero() {
+		polled = s.now()
+	}
+	feed, err := scanFeed(s.pool.QueryRow(ctx, `
+		UPDATE feeds f SET
+			error_count = error_count + 1,
+			last_error = $2,
+			last_polled_at = $3,
+			next_poll_at = $4,
+			lease_owner = CASE WHEN lease_owner = $5 THEN NULL ELSE lease_owner END,
+			lease_until = CASE WHEN lease_owner = $5 THEN NULL ELSE lease_until END
+		WHERE id = $1
+		RETURNING `+feedCols,
+		f.FeedID, f.Error, polled.UTC(), f.NextPollAt.UTC(), f.Owner))
+	if err != nil {
+		return store.Feed{}, wrap("record poll failure", err)
+	}
+	return feed, nil
+}
+
+// insertArticleSQL inserts one article unless the feed already has one with
+// the same identity or link key (both unique: ON CONFLICT DO NOTHING), and
+// gives a newly inserted one a pending delivery for every unpaused
+// subscription of the feed except $15 (the subscription being created, or
+// 0). It returns 1 if the article was new, else 0.
+const insertArticleSQL = `
+WITH a AS (
+	INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url, published,
+		summary, keywords, sentences_total, words_before, words_after, created_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+	ON CONFLICT DO NOTHING
+	RETURNING id
+), d AS (
+	INSERT INTO deliveries (subscription_id, article_id, created_at)
+	SELECT s.id, a.id, $14 FROM a JOIN subscriptions s ON s.feed_id = $1 AND NOT s.paused AND s.id <> $15
+	ON CONFLICT DO NOTHING
+)
+SELECT count(*) FROM a`
+
+// insertArticles records articles of one feed in one round trip (a batch of
+// insertArticleSQL, applied in order so an item repeated within the list is
+// recorded once) and returns how many were new. The caller holds the feed's
+// row lock.
+func insertArticles(ctx context.Context, tx pgx.Tx, feedID, exceptSub int64, arts []store.Article, now time.Time) (int, error) {
+	if len(arts) == 0 {
+		return 0, nil
+	}
+	b := &pgx.Batch{}
+	for _, a := range arts {
+		published := a.Published
+		if published.IsZero() {
+			published = now
+		}
+		b.Queue(insertArticleSQL, feedID, a.Identity, a.LinkKey, a.Link, a.Title, a.Author, a.ImageURL,
+			published.UTC(), strings0(a.Summary), strings0(a.Keywords),
+			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, exceptSub)
+	}
+	br := tx.SendBatch(ctx, b)
+	n := 0
+	for i := range arts {
+		var one int
+		if err := br.QueryRow().Scan(&one); err != nil {
+			br.Close()
+			return 0, fmt.Errorf("article %q: %w", arts[i].Identity, err)
+		}
+		n += one
+	}
+	return n, br.Close()
+}
