@@ -1,0 +1,355 @@
+package feeds
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	ext "github.com/mmcdole/gofeed/extensions"
+)
+
+// Feed is a parsed feed: RSS 0.9x, 1.0 (RDF) and 2.0, Atom, or JSON Feed.
+type Feed struct {
+	Title   string
+	SiteURL string // the web site the feed belongs to
+	FeedURL string // the URL it was fetched from (or its self link)
+	Items   []Item
+}
+
+// Item is one entry of a feed, with its text already made plain.
+type Item struct {
+	GUID     string
+	Link     string // absolute when the feed's URL is known
+	Title    string // markup stripped, entities decoded, one line
+	Author   string
+	ImageURL string
+	// Published is the publication (else update) time; zero when the feed
+	// gives none.
+	Published time.Time
+	// Content is plain text: the longer of the item's content and its
+	// description, markup removed, paragraphs separated by blank lines.
+	Content string
+}
+
+// Parse reads a feed. contentType (the HTTP header, may be empty) helps
+// decode a document whose bytes are not UTF-8; baseURL (the feed's URL, may
+// be empty) resolves relative links. The errors wrap ErrNotFeed when the
+// document is not a feed at all, and ErrMalformed when it is a broken one.
+func Parse(r io.Reader, contentType, baseURL string) (*Feed, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("feeds: read feed: %w", err)
+	}
+	return parseBytes(body, contentType, baseURL)
+}
+
+func parseBytes(body []byte, contentType, baseURL string) (*Feed, error) {
+	body = bytes.TrimPrefix(decodeUTF16(body), utf8BOM)
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%w: the document is empty", ErrNotFeed)
+	}
+	isJSON := false
+	switch trimmed[0] {
+	case '<':
+		body = decodeXML(body, contentType)
+	case '{':
+		body = decodeText(body, contentType, false)
+		isJSON = true
+	default:
+		return nil, fmt.Errorf("%w: the document is neither XML nor JSON", ErrNotFeed)
+	}
+
+	gf, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	switch {
+	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
+		return nil, fmt.Errorf("%w: no RSS, Atom or JSON Feed root element", ErrNotFeed)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	case isJSON && gf.Title == "" && len(gf.Items) == 0:
+		return nil, fmt.Errorf("%w: JSON without feed title or items", ErrNotFeed)
+	}
+	return convertFeed(gf, baseURL), nil
+}
+
+// convertFeed turns gofeed's universal feed into ours.
+func convertFeed(gf *gofeed.Feed, baseURL string) *Feed {
+	base := absoluteURL(baseURL)
+	f := &Feed{
+		Title:   cleanTitle(gf.Title),
+		SiteURL: resolveLink(base, gf.Link),
+		FeedURL: baseURL,
+	}
+	if f.FeedURL == "" {
+		f.FeedURL = resolveLink(base, gf.FeedLink)
+	}
+	if base == nil {
+		// Without the feed's own URL, the site's link is the next best
+		// base for relative item links.
+		base = absoluteURL(f.SiteURL)
+	}
+	feedAuthor := authorName(gf.Authors, nil, nil)
+	f.Items = make([]Item, 0, len(gf.Items))
+	for _, gi := range gf.Items {
+		if gi == nil {
+			continue
+		}
+		it := convertItem(gi, base)
+		if it.Author == "" {
+			it.Author = feedAuthor
+		}
+		f.Items = append(f.Items, it)
+	}
+	f.Items = dedupe(f.Items)
+	return f
+}
+
+func convertItem(gi *gofeed.Item, base *url.URL) Item {
+	it := Item{
+		GUID:  strings.TrimSpace(gi.GUID),
+		Title: cleanTitle(gi.Title),
+	}
+	link := strings.TrimSpace(gi.Link)
+	for _, l := range gi.Links {
+		if link != "" {
+			break
+		}
+		link = strings.TrimSpace(l)
+	}
+	if link == "" && isHTTPURL(it.GUID) {
+		// An RSS <guid> is a permalink unless it says otherwise.
+		link = it.GUID
+	}
+	it.Link = resolveLink(base, link)
+	// Relative URLs inside an item are relative to the item's page.
+	itemBase := base
+	if u := absoluteURL(it.Link); u != nil {
+		itemBase = u
+	}
+
+	it.Author = authorName(gi.Authors, gi.DublinCoreExt, gi.ITunesExt)
+
+	switch {
+	case gi.PublishedParsed != nil:
+		it.Published = gi.PublishedParsed.UTC()
+	case gi.UpdatedParsed != nil:
+		it.Published = gi.UpdatedParsed.UTC()
+	}
+
+	candidates := []string{gi.Content, gi.Description, mediaText(gi.Extensions, "description")}
+	if gi.ITunesExt != nil {
+		candidates = append(candidates, gi.ITunesExt.Summary)
+	}
+	for _, c := range candidates {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if text := htmlToText(c); len(text) > len(it.Content) {
+			it.Content = text
+		}
+	}
+
+	it.ImageURL = resolveLink(itemBase, itemImage(gi))
+	return it
+}
+
+// itemImage picks an item's picture: its own image, an image enclosure,
+// Media RSS content or thumbnail, the iTunes image, then the first <img>.
+func itemImage(gi *gofeed.Item) string {
+	if gi.Image != nil && strings.TrimSpace(gi.Image.URL) != "" {
+		return strings.TrimSpace(gi.Image.URL)
+	}
+	for _, e := range gi.Enclosures {
+		if e != nil && e.URL != "" && (strings.HasPrefix(e.Type, "image/") || (e.Type == "" && isImagePath(e.URL))) {
+			return strings.TrimSpace(e.URL)
+		}
+	}
+	if u := mediaImage(gi.Extensions["media"]); u != "" {
+		return u
+	}
+	if gi.ITunesExt != nil && gi.ITunesExt.Image != "" {
+		return strings.TrimSpace(gi.ITunesExt.Image)
+	}
+	if u := firstImage(gi.Content); u != "" {
+		return u
+	}
+	return firstImage(gi.Description)
+}
+
+// mediaImage searches Media RSS elements (also inside <media:group>).
+func mediaImage(media map[string][]ext.Extension) string {
+	if media == nil {
+		return ""
+	}
+	for _, c := range media["content"] {
+		u := strings.TrimSpace(c.Attrs["url"])
+		if u != "" && (c.Attrs["medium"] == "image" || strings.HasPrefix(c.Attrs["type"], "image/") ||
+			(c.Attrs["medium"] == "" && c.Attrs["type"] == "" && isImagePath(u))) {
+			return u
+		}
+	}
+	for _, t := range media["thumbnail"] {
+		if u := strings.TrimSpace(t.Attrs["url"]); u != "" {
+			return u
+		}
+	}
+	for _, g := range media["group"] {
+		if u := mediaImage(g.Children); u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// mediaText returns a Media RSS text element such as media:description.
+func mediaText(exts ext.Extensions, name string) string {
+	media := exts["media"]
+	if media == nil {
+		return ""
+	}
+	for _, e := range media[name] {
+		if strings.TrimSpace(e.Value) != "" {
+			return e.Value
+		}
+	}
+	for _, g := range media["group"] {
+		for _, e := range g.Children[name] {
+			if strings.TrimSpace(e.Value) != "" {
+				return e.Value
+			}
+		}
+	}
+	return ""
+}
+
+func isImagePath(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(path.Ext(u.Path)) {
+	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif":
+		return true
+	}
+	return false
+}
+
+// authorName joins the authors' names (an e-mail when there is no name),
+// falling back to Dublin Core's creator and iTunes' author.
+func authorName(people []*gofeed.Person, dc *ext.DublinCoreExtension, itunes *ext.ITunesItemExtension) string {
+	var names []string
+	for _, p := range people {
+		if p == nil {
+			continue
+		}
+		name := cleanTitle(p.Name)
+		if name == "" {
+			name = strings.TrimSpace(p.Email)
+		}
+		if name != "" && !contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 && dc != nil {
+		for _, c := range dc.Creator {
+			if c = cleanTitle(c); c != "" && !contains(names, c) {
+				names = append(names, c)
+			}
+		}
+	}
+	if len(names) == 0 && itunes != nil {
+		if a := cleanTitle(itunes.Author); a != "" {
+			names = append(names, a)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// absoluteURL parses raw and returns it only if it is an absolute http(s) URL.
+func absoluteURL(raw string) *url.URL {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return nil
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return nil
+	}
+	return u
+}
+
+func isHTTPURL(raw string) bool { return absoluteURL(raw) != nil }
+
+// resolveLink resolves ref against base. Links with schemes other than
+// http and https (javascript:, data:, mailto:) are dropped; a relative link
+// without a base is kept as written.
+func resolveLink(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if u.Scheme != "" {
+		if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+			return ""
+		}
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	return u.String()
+}
+
+// dedupe handles repeated GUIDs. The same GUID on the same link is one item
+// listed twice: the first stays. The same GUID on different links means the
+// feed's GUIDs are not identifiers (some generators put the site's address
+// in every <guid>), so those items lose their GUID and are identified by
+// link. Then items with the same identity are dropped after the first.
+func dedupe(items []Item) []Item {
+	links := make(map[string]string, len(items))
+	broken := map[string]bool{}
+	for _, it := range items {
+		if it.GUID == "" {
+			continue
+		}
+		key := NormalizeLink(it.Link)
+		if prev, ok := links[it.GUID]; ok && prev != key {
+			broken[it.GUID] = true
+		}
+		links[it.GUID] = key
+	}
+	seen := make(map[string]bool, len(items))
+	out := items[:0]
+	for _, it := range items {
+		if broken[it.GUID] {
+			it.GUID = ""
+		}
+		id, _ := Identity(it)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, it)
+	}
+	return out
+}
