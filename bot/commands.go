@@ -1,0 +1,238 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// handler runs one slash command (or subcommand) and returns the reply.
+// Errors it returns are shown to the user as an ephemeral message, so they
+// must read as sentences (see userError).
+type handler func(ctx context.Context, r *request) (*reply, error)
+
+// command is one slash command declared as data: the same list builds the
+// registration sent to Discord and the dispatch table, so they can't drift.
+type command struct {
+	def *discordgo.ApplicationCommand
+	// run handles a command without subcommands; sub handles each subcommand.
+	run handler
+	sub map[string]handler
+	// admin commands need Manage Server; checked here too, not only by Discord.
+	admin bool
+	// defer: the command fetches or may be slow, so acknowledge first and
+	// edit the answer in, within Discord's 3-second limit.
+	deferred bool
+	// ephemeral replies are seen only by the member who ran the command.
+	ephemeral    bool
+	autocomplete func(ctx context.Context, r *request) []*discordgo.ApplicationCommandOptionChoice
+}
+
+var manageGuild = int64(discordgo.PermissionManageGuild)
+
+// commands builds the bot's slash commands.
+func (b *Bot) commands() []*command {
+	noDM := false
+	minOne, minZero := float64(1), float64(1)
+	feed := &command{
+		admin: true, deferred: true, ephemeral: true,
+		def: &discordgo.ApplicationCommand{
+			Name: "feed", Description: "Manage this server's news feeds",
+			DefaultMemberPermissions: &manageGuild, DMPermission: &noDM,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Subscribe a channel to a feed or a website",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "Feed or website URL", Required: true, MaxLength: 2000},
+						{Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Where to post (default: this channel)",
+							ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Unsubscribe a feed",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionString, Name: "feed", Description: "The subscription to remove", Required: true, Autocomplete: true},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "list", Description: "This server's subscriptions and their health"},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "preview", Description: "Show how posts from a feed would look, without subscribing",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "Feed or website URL", Required: true, MaxLength: 2000},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "import", Description: "Subscribe this channel to every feed in an OPML file",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "An OPML file exported from a feed reader", Required: true},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "export", Description: "Download this server's feeds as an OPML file"},
+			},
+		},
+		sub: map[string]handler{
+			"add": b.feedAdd, "remove": b.feedRemove, "list": b.feedList,
+			"preview": b.feedPreview, "import": b.feedImport, "export": b.feedExport,
+		},
+		autocomplete: b.feedAutocomplete,
+	}
+	latest := &command{
+		deferred: true,
+		def: &discordgo.ApplicationCommand{
+			Name: "latest", Description: "The freshest summaries on a topic from this server's feeds", DMPermission: &noDM,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Words to look for", Required: true, MaxLength: 200},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "count", Description: "How many articles (1-5)", MinValue: &minOne, MaxValue: 5},
+			},
+		},
+		run: b.latest,
+	}
+	summarizeCmd := &command{
+		deferred: true,
+		def: &discordgo.ApplicationCommand{
+			Name: "summarize", Description: "Summarize any article", DMPermission: &noDM,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's URL", Required: true, MaxLength: 2000},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "sentences", Description: "Summary length (1-10)", MinValue: &minZero, MaxValue: 10},
+			},
+		},
+		run: b.summarize,
+	}
+	settings := &command{
+		admin: true, ephemeral: true,
+		def: &discordgo.ApplicationCommand{
+			Name: "settings", Description: "This server's defaults for posts", DefaultMemberPermissions: &manageGuild, DMPermission: &noDM,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "sentences", Description: "Sentences per summary (1-10)", MinValue: &minOne, MaxValue: 10},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "format", Description: "Post as embeds or plain text",
+					Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "embed", Value: "embed"}, {Name: "text", Value: "text"}}},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "footer", Description: "Show the \"3 of 41 sentences · 87% shorter\" line"},
+			},
+		},
+		run: b.settings,
+	}
+	return []*command{feed, latest, summarizeCmd, settings}
+}
+
+// definitions is what the bulk overwrite registers.
+func definitions(cmds []*command) []*discordgo.ApplicationCommand {
+	defs := make([]*discordgo.ApplicationCommand, len(cmds))
+	for i, c := range cmds {
+		defs[i] = c.def
+	}
+	return defs
+}
+
+// onInteraction is the one gateway handler for interactions. discordgo runs
+// it in its own goroutine; a panic here would kill the process, so recover.
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("command panicked", "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	ctx, cancel := context.WithTimeout(b.ctx, 2*time.Minute)
+	defer cancel()
+	switch ic.Type {
+	case discordgo.InteractionApplicationCommand:
+		b.dispatch(ctx, s, ic)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.autocomplete(ctx, s, ic)
+	}
+}
+
+func (b *Bot) dispatch(ctx context.Context, s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	start := time.Now()
+	data := ic.ApplicationCommandData()
+	cmd, ok := b.byName[data.Name]
+	if !ok {
+		b.respondNow(s, ic, &reply{Content: "I don't know that command any more; it may take a minute for Discord to update the list.", Ephemeral: true})
+		return
+	}
+	r := newRequest(s, ic)
+	name, run := data.Name, cmd.run
+	if cmd.sub != nil {
+		r.sub = subcommand(data.Options)
+		name += " " + r.sub
+		run = cmd.sub[r.sub]
+	}
+	log := b.log.With("command", name, "guild", r.guildID, "user", r.userID)
+	if ic.GuildID == "" {
+		b.respondNow(s, ic, &reply{Content: "These commands work in servers only.", Ephemeral: true})
+		return
+	}
+	if cmd.admin && !r.canManage() {
+		// Discord hides admin commands by default, but that default can be
+		// changed per server and clients can't be trusted: check here too.
+		log.Info("refused: missing Manage Server")
+		b.respondNow(s, ic, &reply{Content: "You need the **Manage Server** permission to use `/" + name + "`.", Ephemeral: true})
+		b.metrics.command(name, "forbidden", time.Since(start))
+		return
+	}
+	if run == nil {
+		b.respondNow(s, ic, &reply{Content: "Unknown subcommand.", Ephemeral: true})
+		return
+	}
+	if cmd.deferred {
+		if err := b.deferReply(s, ic, cmd.ephemeral); err != nil {
+			log.Warn("could not acknowledge the command", "err", err)
+			return
+		}
+	}
+	rep, err := run(ctx, r)
+	result := "ok"
+	if err != nil {
+		result = "error"
+		rep = &reply{Content: userMessage(err), Ephemeral: true}
+		log.Info("command failed", "err", err)
+	}
+	rep.Ephemeral = rep.Ephemeral || cmd.ephemeral
+	if cmd.deferred {
+		err = b.editReply(s, ic, rep)
+	} else {
+		err = b.respondNow(s, ic, rep)
+	}
+	if err != nil {
+		log.Warn("could not send the reply", "err", err)
+		result = "reply-error"
+	}
+	b.metrics.command(name, result, time.Since(start))
+	log.Debug("command done", slog.Duration("took", time.Since(start)), "result", result)
+}
+
+func (b *Bot) autocomplete(ctx context.Context, s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	data := ic.ApplicationCommandData()
+	cmd, ok := b.byName[data.Name]
+	if !ok || cmd.autocomplete == nil || ic.GuildID == "" {
+		return
+	}
+	r := newRequest(s, ic)
+	if cmd.sub != nil {
+		r.sub = subcommand(data.Options)
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	if !cmd.admin || r.canManage() {
+		choices = cmd.autocomplete(ctx, r)
+	}
+	if choices == nil {
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	err := s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Debug("autocomplete reply", "err", err)
+	}
+}
+
+// subcommand returns the name of the chosen subcommand.
+func subcommand(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
+	if len(opts) > 0 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		return opts[0].Name
+	}
+	return ""
+}
+
+// userError is an error whose text is meant for the member who ran the command.
+type userError struct{ msg string }
+
+func (e userError) Error() string { return e.msg }
+
+func userErrorf(format string, args ...any) error { return userError{fmt.Sprintf(format, args...)} }

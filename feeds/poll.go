@@ -1,0 +1,248 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"newsbot/store"
+)
+
+// PollStore is the part of the store the poller uses. Claims are leases, so
+// several processes can poll from one database without fetching a feed twice.
+type PollStore interface {
+	ClaimDueFeeds(ctx context.Context, o store.ClaimOptions) ([]store.Feed, error)
+	RecordPoll(ctx context.Context, r store.PollResult) (int, error)
+	RecordPollFailure(ctx context.Context, f store.PollFailure) (store.Feed, error)
+	KnownArticles(ctx context.Context, feedID int64, keys []string) (map[string]bool, error)
+}
+
+// feedFetcher is what the poller needs of a Fetcher.
+type feedFetcher interface {
+	FetchFeed(ctx context.Context, url string, v Validators) (*Result, error)
+}
+
+// articleBuilder is what the poller needs of a Builder.
+type articleBuilder interface {
+	Article(ctx context.Context, it Item, sentences int) store.Article
+}
+
+// Scheduling constants.
+const (
+	// failingInterval is how often a failing feed is still tried.
+	failingInterval = time.Hour
+	// jitterFraction spreads polls of one interval over ±10% so feeds added
+	// together don't fire together for ever.
+	jitterFraction = 0.1
+)
+
+// Poller polls due feeds with a bounded pool of workers and records what it
+// finds. It never talks to Discord: new articles go to the store's outbox.
+type Poller struct {
+	Store     PollStore
+	Fetcher   feedFetcher
+	Articles  articleBuilder
+	Interval  time.Duration // POLL_INTERVAL
+	Workers   int           // concurrent fetches
+	Owner     string        // lease owner: this process
+	Lease     time.Duration // how long a claimed feed is ours
+	Sentences int           // summary length stored
+	Tick      time.Duration // how often Run looks for due feeds
+	Now       func() time.Time
+	Log       *slog.Logger
+	// OnNew is called after a poll stored new articles (to wake delivery).
+	OnNew func()
+	// Observe is called after every poll with its outcome (for metrics).
+	Observe func(err error)
+}
+
+// Run polls until ctx is done.
+func (p *Poller) Run(ctx context.Context) error {
+	tick := p.Tick
+	if tick <= 0 {
+		tick = 5 * time.Second
+	}
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		if _, err := p.PollDue(ctx); err != nil && ctx.Err() == nil {
+			p.Log.Warn("poll round", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			p.Log.Info("poller stopped")
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// PollDue polls every feed that is due now, in batches, and returns how many
+// it polled.
+func (p *Poller) PollDue(ctx context.Context) (int, error) {
+	workers := max(p.Workers, 1)
+	total := 0
+	for ctx.Err() == nil {
+		feeds, err := p.Store.ClaimDueFeeds(ctx, store.ClaimOptions{
+			Owner: p.Owner, Now: p.Now(), Limit: workers * 4, Lease: p.lease(),
+		})
+		if err != nil {
+			return total, err
+		}
+		if len(feeds) == 0 {
+			return total, nil
+		}
+		p.pollAll(ctx, feeds, workers)
+		total += len(feeds)
+	}
+	return total, ctx.Err()
+}
+
+func (p *Poller) pollAll(ctx context.Context, feeds []store.Feed, workers int) {
+	work := make(chan store.Feed)
+	var wg sync.WaitGroup
+	for range min(workers, len(feeds)) {
+		wg.Go(func() {
+			for f := range work {
+				p.Poll(ctx, f)
+			}
+		})
+	}
+	for _, f := range feeds {
+		work <- f
+	}
+	close(work)
+	wg.Wait()
+}
+
+// Poll fetches one claimed feed and records the outcome. Errors are recorded
+// on the feed (with backoff), never returned: one bad feed affects nobody else.
+func (p *Poller) Poll(ctx context.Context, f store.Feed) {
+	log := p.Log.With("feed", f.URL, "feed_id", f.ID)
+	res, err := p.Fetcher.FetchFeed(ctx, f.URL, Validators{ETag: f.ETag, LastModified: f.LastModified})
+	if err == nil {
+		err = p.record(ctx, f, res, log)
+	}
+	if p.Observe != nil {
+		p.Observe(err)
+	}
+	if err == nil || ctx.Err() != nil {
+		// A poll cut short by shutdown is not the feed's fault; its lease
+		// expires and it is polled again.
+		return
+	}
+	next := p.failureDelay(f.ErrorCount+1, err)
+	updated, rerr := p.Store.RecordPollFailure(context.WithoutCancel(ctx), store.PollFailure{
+		FeedID: f.ID, Owner: p.Owner, Error: Message(err), PolledAt: p.Now(), NextPollAt: p.Now().Add(next),
+	})
+	if rerr != nil {
+		log.Error("record poll failure", "err", rerr)
+		return
+	}
+	if updated.ErrorCount == store.FailingThreshold {
+		log.Warn("feed is now failing; polling it hourly", "errors", updated.ErrorCount, "err", err)
+	} else {
+		log.Info("poll failed", "errors", updated.ErrorCount, "retry_in", next.Round(time.Second), "err", err)
+	}
+}
+
+// record stores a successful fetch: new articles and their deliveries, in
+// one transaction in the store.
+func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, log *slog.Logger) error {
+	r := store.PollResult{
+		FeedID: f.ID, Owner: p.Owner, PolledAt: p.Now(), NextPollAt: p.Now().Add(p.jitter(p.Interval)),
+		ETag: res.Validators.ETag, LastModified: res.Validators.LastModified, NotModified: res.NotModified,
+	}
+	if !res.NotModified {
+		r.Title, r.SiteURL = res.Feed.Title, res.Feed.SiteURL
+		items, err := p.unknownItems(ctx, f.ID, res.Feed.Items)
+		if err != nil {
+			return err
+		}
+		// Full-text fetches must end well within the lease, or another
+		// process could claim the feed meanwhile; past the deadline the
+		// builder falls back to the feed's own text.
+		bctx, cancel := context.WithTimeout(ctx, p.lease()/2)
+		for _, it := range items {
+			r.Articles = append(r.Articles, p.Articles.Article(bctx, it, p.Sentences))
+		}
+		cancel()
+	}
+	n, err := p.Store.RecordPoll(context.WithoutCancel(ctx), r)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		log.Info("new articles", "count", n)
+		if p.OnNew != nil {
+			p.OnNew()
+		}
+	}
+	return nil
+}
+
+// unknownItems drops the items the store already has, so a changed feed
+// costs one full-text fetch per new item and none for old ones, and puts the
+// rest oldest first: that is the order they are delivered in.
+func (p *Poller) unknownItems(ctx context.Context, feedID int64, items []Item) ([]Item, error) {
+	keys := make([]string, 0, 2*len(items))
+	for _, it := range items {
+		identity, linkKey := Identity(it)
+		keys = append(keys, identity)
+		if linkKey != "" {
+			keys = append(keys, linkKey)
+		}
+	}
+	known, err := p.Store.KnownArticles(ctx, feedID, keys)
+	if err != nil {
+		return nil, err
+	}
+	var fresh []Item
+	for _, it := range items {
+		identity, linkKey := Identity(it)
+		if !known[identity] && (linkKey == "" || !known[linkKey]) {
+			fresh = append(fresh, it)
+		}
+	}
+	// Feeds list newest first: reverse, then sort by date when every item
+	// has one (a partial order would be no order at all).
+	slices.Reverse(fresh)
+	if !slices.ContainsFunc(fresh, func(it Item) bool { return it.Published.IsZero() }) {
+		slices.SortStableFunc(fresh, func(a, b Item) int { return a.Published.Compare(b.Published) })
+	}
+	return fresh, nil
+}
+
+// failureDelay is the backoff after the n-th consecutive failure: the poll
+// interval doubling each time, at most an hour, at least what the server's
+// Retry-After asked; a failing feed is tried hourly.
+func (p *Poller) failureDelay(n int, err error) time.Duration {
+	d := failingInterval
+	if n < store.FailingThreshold {
+		d = p.Interval
+		for i := 1; i < n && d < failingInterval; i++ {
+			d *= 2
+		}
+		d = min(d, failingInterval)
+	}
+	var se *StatusError
+	if errors.As(err, &se) && se.RetryAfter > d {
+		d = min(se.RetryAfter, 24*time.Hour)
+	}
+	return p.jitter(d)
+}
+
+func (p *Poller) jitter(d time.Duration) time.Duration {
+	return d + time.Duration((rand.Float64()*2-1)*jitterFraction*float64(d))
+}
+
+func (p *Poller) lease() time.Duration {
+	if p.Lease > 0 {
+		return p.Lease
+	}
+	return 2 * time.Minute
+}
