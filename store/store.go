@@ -147,7 +147,9 @@ type NewSubscription struct {
 // PollResult is a successful poll of a leased feed.
 type PollResult struct {
 	FeedID       int64
-	Owner        string // lease owner; a result from a lost lease is still applied
+	// Owner is the lease owner. A result from a lost lease is still applied,
+	// but the lease is released only if Owner still holds it.
+	Owner        string
 	Title        string // "" keeps the old one
 	SiteURL      string
 	ETag         string
@@ -161,7 +163,7 @@ type PollResult struct {
 // PollFailure is a failed poll of a leased feed.
 type PollFailure struct {
 	FeedID     int64
-	Owner      string
+	Owner      string // as in PollResult
 	Error      string
 	PolledAt   time.Time
 	NextPollAt time.Time
