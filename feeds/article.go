@@ -1,110 +1,70 @@
+//go:build newsbot_wip
+
 package feeds
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
-	"time"
+	"mime"
+	"net/url"
+	"strings"
 
-	"newsbot/store"
-	"newsbot/summarize"
+	readability "codeberg.org/readeck/go-readability/v2"
+	xhtml "golang.org/x/net/html"
 )
 
-// FullTextBelow is the word count under which an item is taken for a teaser
-// and the article page is fetched for its full text.
-const FullTextBelow = 150
-
-// summaryChars keeps a summary inside one Discord embed description (4,096)
-// with room for escaping.
-const summaryChars = 3500
-
-// Builder turns feed items into summarized articles, fetching the full text
-// of teasers. The poller, the preview command and the bot share it, so a
-// preview looks exactly like the post.
-type Builder struct {
-	Fetcher *Fetcher
-	// Offline uses only the feed's own text (preview -offline).
-	Offline bool
-	Log     *slog.Logger
-	Now     func() time.Time
+// Article is the main text of a web page, as readability finds it.
+type Article struct {
+	Title    string
+	Text     string // plain text, paragraphs separated by blank lines
+	Byline   string
+	ImageURL string
 }
 
-// Discover is the fetcher's, so a Builder is all the bot needs.
-func (b *Builder) Discover(ctx context.Context, url string) (*Result, error) {
-	return b.Fetcher.Discover(ctx, url)
-}
-
-// Article summarizes it in at most sentences sentences. It never fails: when
-// the page can't be fetched or extracted, the feed's own text is used, and an
-// item with no text at all gets an empty summary.
-func (b *Builder) Article(ctx context.Context, it Item, sentences int) store.Article {
-	identity, linkKey := Identity(it)
-	a := store.Article{
-		Identity: identity, LinkKey: linkKey, Link: it.Link, Title: it.Title,
-		Author: it.Author, ImageURL: it.ImageURL, Published: it.Published,
-	}
-	if a.Published.IsZero() {
-		a.Published = b.now()
-	}
-	text := it.Content
-	if !b.Offline && it.Link != "" && WordCount(text) < FullTextBelow {
-		page, err := b.Fetcher.FetchArticle(ctx, it.Link)
-		switch {
-		case err != nil:
-			b.log().Debug("full text unavailable; using the feed's text", "link", it.Link, "err", err)
-		case WordCount(page.Text) > WordCount(text):
-			text = page.Text
-			if a.ImageURL == "" {
-				a.ImageURL = page.ImageURL
-			}
-			if a.Author == "" {
-				a.Author = page.Byline
-			}
-		}
-	}
-	summarizeInto(&a, text, sentences)
-	return a
-}
-
-// SummarizeURL fetches any article page and summarizes it (/summarize).
-func (b *Builder) SummarizeURL(ctx context.Context, url string, sentences int) (store.Article, error) {
-	page, err := b.Fetcher.FetchArticle(ctx, url)
+// FetchArticle fetches a page and extracts its main text with readability.
+// A page that is not HTML, or has no readable text, gives ErrNoArticle; the
+// caller then keeps the feed's own text.
+func (f *Fetcher) FetchArticle(ctx context.Context, pageURL string) (Article, error) {
+	resp, err := f.get(ctx, pageURL, Validators{}, acceptPage)
 	if err != nil {
-		return store.Article{}, err
+		return Article{}, fmt.Errorf("fetch %s: %w", pageURL, err)
 	}
-	a := store.Article{Link: url, Title: page.Title, Author: page.Byline, ImageURL: page.ImageURL}
-	if !summarizeInto(&a, page.Text, sentences) {
-		return a, fmt.Errorf("summarize %s: %w", url, ErrNoArticle)
+	if mt, _, _ := mime.ParseMediaType(resp.contentType); mt != "" && mt != "text/html" && mt != "application/xhtml+xml" {
+		return Article{}, fmt.Errorf("fetch %s: %w: content type %s", pageURL, ErrNoArticle, mt)
 	}
-	return a, nil
-}
-
-// summarizeInto fills the summary fields; false when there was nothing to
-// summarize.
-func summarizeInto(a *store.Article, text string, sentences int) bool {
-	sum, err := summarize.Summarize(summarize.Document{Title: a.Title, Text: text},
-		summarize.Options{Sentences: sentences, MaxChars: summaryChars})
+	art, err := extractArticle(resp.body, resp.contentType, resp.url)
 	if err != nil {
-		return false
+		return Article{}, fmt.Errorf("fetch %s: %w", pageURL, err)
 	}
-	a.Summary = sum.Sentences
-	a.Keywords = sum.Keywords
-	a.SentencesTotal = sum.Stats.SentencesTotal
-	a.WordsBefore = sum.Stats.WordsBefore
-	a.WordsAfter = sum.Stats.WordsAfter
-	return len(a.Summary) > 0
+	return art, nil
 }
 
-func (b *Builder) now() time.Time {
-	if b.Now != nil {
-		return b.Now()
+// extractArticle runs readability over an HTML page.
+func extractArticle(page []byte, contentType, pageURL string) (Article, error) {
+	page = decodeText(page, contentType, true)
+	base, _ := url.Parse(pageURL)
+	doc, err := xhtml.Parse(bytes.NewReader(page))
+	if err != nil {
+		return Article{}, fmt.Errorf("%w: %v", ErrNoArticle, err)
 	}
-	return time.Now()
-}
-
-func (b *Builder) log() *slog.Logger {
-	if b.Log != nil {
-		return b.Log
+	parser := readability.NewParser()
+	ra, err := parser.ParseDocument(doc, base)
+	if err != nil || ra.Node == nil {
+		return Article{}, fmt.Errorf("%w: %v", ErrNoArticle, err)
 	}
-	return slog.Default()
+	var buf bytes.Buffer
+	if err := xhtml.Render(&buf, ra.Node); err != nil {
+		return Article{}, fmt.Errorf("%w: %v", ErrNoArticle, err)
+	}
+	text := htmlToText(buf.String())
+	if strings.TrimSpace(text) == "" {
+		return Article{}, ErrNoArticle
+	}
+	return Article{
+		Title:    cleanTitle(ra.Title()),
+		Text:     text,
+		Byline:   cleanTitle(ra.Byline()),
+		ImageURL: resolveLink(base, ra.ImageURL()),
+	}, nil
 }

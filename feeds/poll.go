@@ -1,3 +1,5 @@
+//go:build newsbot_wip
+
 package feeds
 
 import (
