@@ -44,7 +44,10 @@ func run(ctx context.Context, args []string, sio stdio) error {
 		}
 		return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 	}
-	return fmt.Errorf("the bot itself is not wired yet\n\n%s", usage)
+	if err := loadDotEnv(); err != nil {
+		return err
+	}
+	return runBot(ctx, os.Getenv, sio)
 }
 
 const usage = `usage:
