@@ -1,5 +1,3 @@
-//go:build newsbot_wip
-
 package feeds
 
 import (
