@@ -147,9 +147,7 @@ type NewSubscription struct {
 // PollResult is a successful poll of a leased feed.
 type PollResult struct {
 	FeedID       int64
-	// Owner is the lease owner. A result from a lost lease is still applied,
-	// but the lease is released only if Owner still holds it.
-	Owner        string
+	Owner        string // lease owner; a result from a lost lease is still applied (the lease is released only if Owner holds it)
 	Title        string // "" keeps the old one
 	SiteURL      string
 	ETag         string
@@ -195,6 +193,9 @@ type Store interface {
 	ClaimDueFeeds(ctx context.Context, o ClaimOptions) ([]Feed, error)
 	RecordPoll(ctx context.Context, r PollResult) (newArticles int, err error)
 	RecordPollFailure(ctx context.Context, f PollFailure) (Feed, error)
+	// KnownArticles reports which of keys (identities or link keys) the
+	// feed already has, so the poller fetches full text for new items only.
+	KnownArticles(ctx context.Context, feedID int64, keys []string) (map[string]bool, error)
 
 	// Delivery (bot.Deliverer): the outbox.
 	ClaimDeliveries(ctx context.Context, o ClaimOptions) ([]Delivery, error)
