@@ -20,27 +20,27 @@ import (
 //     claim conditions on the row's latest version (READ COMMITTED), so a
 //     delivery claimed concurrently by another process is skipped, never
 //     taken twice;
-//   - claimed stamps the claim and counts the attempt;
+//   - claimed stamps the claim;
 //   - the final SELECT joins what the deliverer needs: subscription, feed
 //     and article.
 const claimDeliveriesSQL = `
 WITH ranked AS (
-	SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.created_at, d.id) AS rn
+	SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.id) AS rn
 	FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
 	WHERE d.state = 'pending' AND NOT s.paused
 	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
-	  AND (d.claim_until IS NULL OR d.claim_until <= $1)
+	  AND (d.claim_until IS NULL OR d.claim_until < $1)
 ), picked AS (
 	SELECT d.id FROM deliveries d
 	WHERE d.id IN (SELECT id FROM ranked WHERE $3::int <= 0 OR rn <= $3::int)
 	  AND d.state = 'pending'
 	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
-	  AND (d.claim_until IS NULL OR d.claim_until <= $1)
-	ORDER BY d.created_at, d.id
+	  AND (d.claim_until IS NULL OR d.claim_until < $1)
+	ORDER BY d.id
 	LIMIT $2
 	FOR UPDATE SKIP LOCKED
 ), claimed AS (
-	UPDATE deliveries d SET claim_owner = $4, claim_until = $5, attempts = d.attempts + 1
+	UPDATE deliveries d SET claim_owner = $4, claim_until = $5
 	FROM picked WHERE d.id = picked.id
 	RETURNING d.*
 )
@@ -49,19 +49,19 @@ FROM claimed d
 JOIN subscriptions s ON s.id = d.subscription_id
 JOIN feeds f ON f.id = s.feed_id
 JOIN articles a ON a.id = d.article_id
-ORDER BY d.created_at, d.id`
+ORDER BY d.id`
 
 // ClaimDeliveries claims up to o.Limit pending deliveries for o.Owner until
 // o.Now+o.Lease, oldest first, at most o.PerSubscription per subscription,
-// each with its subscription, feed and article. Every claim counts as an
-// attempt. An unsettled claim expires and the delivery is claimable again.
+// each with its subscription, feed and article. An unsettled claim expires
+// (claim_until < now) and the delivery is claimable again.
 func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error) {
 	now, until, limit := s.claimBounds(o)
 	rows, err := s.pool.Query(ctx, claimDeliveriesSQL, now, limit, o.PerSubscription, o.Owner, until)
 	if err != nil {
 		return nil, wrap("claim deliveries", err)
 	}
-	ds, err := pgx.CollectRows(rows, scanFullDelivery)
+	ds, err := pgx.AppendRows(make([]store.Delivery, 0), rows, scanFullDelivery)
 	if err != nil {
 		return nil, wrap("claim deliveries", err)
 	}
@@ -110,11 +110,13 @@ func (s *Store) MarkFailed(ctx context.Context, deliveryID int64, reason string)
 }
 
 // ReleaseDelivery gives a claimed delivery back, pending, to be retried at
-// retryAt (zero: at once), noting the transient error. A delivery settled
+// retryAt (zero: at once), counting the failed attempt and noting the
+// transient error. A delivery settled
 // meanwhile keeps its state.
 func (s *Store) ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error {
 	return s.execOne(ctx, "release delivery", `
 		UPDATE deliveries SET
+			attempts = CASE WHEN state = 'pending' THEN attempts + 1 ELSE attempts END,
 			error = CASE WHEN state = 'pending' THEN $3 ELSE error END,
 			retry_at = CASE WHEN state = 'pending' THEN $2::timestamptz ELSE retry_at END,
 			claim_owner = NULL, claim_until = NULL
@@ -130,21 +132,23 @@ func (s *Store) PendingDeliveries(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Deliveries returns a subscription's deliveries, oldest first, each with
-// its article (and the subscription with its feed).
+// Deliveries returns a subscription's deliveries by id, without their
+// subscription and article filled in.
 func (s *Store) Deliveries(ctx context.Context, subscriptionID int64) ([]store.Delivery, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT `+deliveryCols+`, `+subCols+`, `+feedCols+`, `+articleCols+`
-		FROM deliveries d
-		JOIN subscriptions s ON s.id = d.subscription_id
-		JOIN feeds f ON f.id = s.feed_id
-		JOIN articles a ON a.id = d.article_id
-		WHERE d.subscription_id = $1
-		ORDER BY d.created_at, d.id`, subscriptionID)
+	rows, err := s.pool.Query(ctx, `SELECT `+deliveryCols+` FROM deliveries d
+		WHERE d.subscription_id = $1 ORDER BY d.id`, subscriptionID)
 	if err != nil {
 		return nil, wrap("deliveries", err)
 	}
-	ds, err := pgx.CollectRows(rows, scanFullDelivery)
+	ds, err := pgx.AppendRows(make([]store.Delivery, 0), rows, func(row pgx.CollectableRow) (store.Delivery, error) {
+		var d store.Delivery
+		dest, done := deliveryDest(&d)
+		if err := row.Scan(dest...); err != nil {
+			return store.Delivery{}, err
+		}
+		done()
+		return d, nil
+	})
 	if err != nil {
 		return nil, wrap("deliveries", err)
 	}

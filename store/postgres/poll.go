@@ -12,7 +12,7 @@ import (
 
 // claimFeedsSQL leases due feeds in one statement. The inner SELECT picks
 // feeds that are due, have at least one unpaused subscription and whose
-// lease is free or expired, oldest due first; FOR UPDATE SKIP LOCKED makes
+// lease is free or expired (lease_until < now), oldest due first; FOR UPDATE SKIP LOCKED makes
 // concurrent claimers pass over each other's rows instead of waiting, and
 // under READ COMMITTED the lease condition is re-checked on the latest row
 // version once locked, so a feed another process leased a moment ago is
@@ -21,7 +21,7 @@ const claimFeedsSQL = `
 WITH due AS (
 	SELECT f.id FROM feeds f
 	WHERE f.next_poll_at <= $1
-	  AND (f.lease_until IS NULL OR f.lease_until <= $1)
+	  AND (f.lease_until IS NULL OR f.lease_until < $1)
 	  AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.feed_id = f.id AND NOT s.paused)
 	ORDER BY f.next_poll_at, f.id
 	LIMIT $2
@@ -40,7 +40,8 @@ func (s *Store) ClaimDueFeeds(ctx context.Context, o store.ClaimOptions) ([]stor
 	if err != nil {
 		return nil, wrap("claim due feeds", err)
 	}
-	feeds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Feed, error) { return scanFeed(row) })
+	feeds, err := pgx.AppendRows(make([]store.Feed, 0), rows,
+		func(row pgx.CollectableRow) (store.Feed, error) { return scanFeed(row) })
 	if err != nil {
 		return nil, wrap("claim due feeds", err)
 	}
@@ -72,10 +73,6 @@ func (s *Store) claimBounds(o store.ClaimOptions) (now, until time.Time, limit a
 // applied (the articles dedupe), but leaves the new owner's lease alone.
 func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error) {
 	now := s.now()
-	polled := r.PolledAt
-	if polled.IsZero() {
-		polled = now
-	}
 	var n int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		// Lock the feed row first: polls of one feed from several processes
@@ -91,17 +88,17 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 				site_url = CASE WHEN $3 <> '' THEN $3 ELSE site_url END,
 				etag = CASE WHEN $4 THEN etag ELSE $5 END,
 				last_modified = CASE WHEN $4 THEN last_modified ELSE $6 END,
-				last_polled_at = $7, last_success_at = $7,
+				last_polled_at = $7::timestamptz, last_success_at = $7::timestamptz,
 				error_count = 0, last_error = '',
 				next_poll_at = $8,
 				lease_owner = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_owner END,
 				lease_until = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_until END
 			WHERE id = $1`,
 			r.FeedID, r.Title, r.SiteURL, r.NotModified, r.ETag, r.LastModified,
-			polled.UTC(), r.NextPollAt.UTC(), r.Owner); err != nil {
+			nullTime(r.PolledAt), r.NextPollAt.UTC(), r.Owner); err != nil {
 			return err
 		}
-		if errorCount > 0 {
+		if errorCount >= store.FailingThreshold {
 			// The feed recovered: its channels are told again next time.
 			if _, err := tx.Exec(ctx,
 				`UPDATE subscriptions SET failing_notified = false WHERE feed_id = $1 AND failing_notified`,
@@ -126,21 +123,17 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 // the lease if f.Owner still holds it. It returns the feed as updated, so the
 // poller can see whether it just became failing.
 func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (store.Feed, error) {
-	polled := f.PolledAt
-	if polled.IsZero() {
-		polled = s.now()
-	}
 	feed, err := scanFeed(s.pool.QueryRow(ctx, `
 		UPDATE feeds f SET
 			error_count = error_count + 1,
 			last_error = $2,
-			last_polled_at = $3,
+			last_polled_at = $3::timestamptz,
 			next_poll_at = $4,
 			lease_owner = CASE WHEN lease_owner = $5 THEN NULL ELSE lease_owner END,
 			lease_until = CASE WHEN lease_owner = $5 THEN NULL ELSE lease_until END
 		WHERE id = $1
 		RETURNING `+feedCols,
-		f.FeedID, f.Error, polled.UTC(), f.NextPollAt.UTC(), f.Owner))
+		f.FeedID, f.Error, nullTime(f.PolledAt), f.NextPollAt.UTC(), f.Owner))
 	if err != nil {
 		return store.Feed{}, wrap("record poll failure", err)
 	}
@@ -148,7 +141,8 @@ func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (sto
 }
 
 // insertArticleSQL inserts one article unless the feed already has one with
-// the same identity or link key (both unique: ON CONFLICT DO NOTHING), and
+// the same identity or link key (both unique: ON CONFLICT DO NOTHING) or had
+// one that was pruned (pruned_articles), and
 // gives a newly inserted one a pending delivery for every unpaused
 // subscription of the feed except $15 (the subscription being created, or
 // 0). It returns 1 if the article was new, else 0.
@@ -156,7 +150,11 @@ const insertArticleSQL = `
 WITH a AS (
 	INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url, published,
 		summary, keywords, sentences_total, words_before, words_after, created_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+	SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz,
+		$9::text[], $10::text[], $11::int, $12::int, $13::int, $14::timestamptz
+	WHERE NOT EXISTS (
+		SELECT 1 FROM pruned_articles p
+		WHERE p.feed_id = $1 AND (p.identity = $2 OR ($3 <> '' AND p.link_key = $3)))
 	ON CONFLICT DO NOTHING
 	RETURNING id
 ), d AS (
@@ -176,12 +174,15 @@ func insertArticles(ctx context.Context, tx pgx.Tx, feedID, exceptSub int64, art
 	}
 	b := &pgx.Batch{}
 	for _, a := range arts {
-		published := a.Published
-		if published.IsZero() {
-			published = now
+		identity := a.Identity
+		if identity == "" {
+			identity = a.LinkKey
 		}
-		b.Queue(insertArticleSQL, feedID, a.Identity, a.LinkKey, a.Link, a.Title, a.Author, a.ImageURL,
-			published.UTC(), strings0(a.Summary), strings0(a.Keywords),
+		if identity == "" {
+			return 0, fmt.Errorf("article %q without identity or link key", a.Title)
+		}
+		b.Queue(insertArticleSQL, feedID, identity, a.LinkKey, a.Link, a.Title, a.Author, a.ImageURL,
+			nullTime(a.Published), strings0(a.Summary), strings0(a.Keywords),
 			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, exceptSub)
 	}
 	br := tx.SendBatch(ctx, b)

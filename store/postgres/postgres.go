@@ -72,17 +72,20 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// SetNow replaces the clock (storetest.Clocked).
+func (s *Store) SetNow(now func() time.Time) { s.Now = now }
+
 // Pool returns the underlying pool, for health checks and metrics.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // LeaseCounts reports how many feed leases and delivery claims owner holds
-// right now (unexpired ones only), for the ops metrics of one process.
+// right now (live ones only: a lease is live up to and including its end), for the ops metrics of one process.
 func (s *Store) LeaseCounts(ctx context.Context, owner string) (feeds, deliveries int, err error) {
 	now := s.now()
 	err = s.pool.QueryRow(ctx, `
 		SELECT
-			(SELECT count(*) FROM feeds WHERE lease_owner = $1 AND lease_until > $2),
-			(SELECT count(*) FROM deliveries WHERE claim_owner = $1 AND claim_until > $2 AND state = 'pending')`,
+			(SELECT count(*) FROM feeds WHERE lease_owner = $1 AND lease_until >= $2),
+			(SELECT count(*) FROM deliveries WHERE claim_owner = $1 AND claim_until >= $2 AND state = 'pending')`,
 		owner, now).Scan(&feeds, &deliveries)
 	if err != nil {
 		return 0, 0, fmt.Errorf("postgres: lease counts: %w", err)

@@ -41,10 +41,11 @@ const articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a
 	a.published, a.summary, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
 
 func articleDest(a *store.Article) (dest []any, done func()) {
+	var published *time.Time
 	dest = []any{&a.ID, &a.FeedID, &a.Identity, &a.LinkKey, &a.Link, &a.Title, &a.Author, &a.ImageURL,
-		&a.Published, &a.Summary, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt}
+		&published, &a.Summary, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt}
 	return dest, func() {
-		a.Published = a.Published.UTC()
+		a.Published = timeOf(published)
 		a.CreatedAt = a.CreatedAt.UTC()
 		a.Summary = orNil(a.Summary)
 		a.Keywords = orNil(a.Keywords)

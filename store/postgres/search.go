@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,54 +13,52 @@ import (
 
 // searchSQL finds the guild's articles matching a full-text query.
 //
-// The query is untrusted user text, so it goes through websearch_to_tsquery,
-// which accepts anything ("quoted phrases", or, -not) and never raises a
-// syntax error. Only feeds the guild subscribes to are searched.
+// The query is untrusted user text, so it goes through plainto_tsquery,
+// which reads it as plain words (punctuation and operators are just
+// separators), drops stop words, stems the rest ('english') and ANDs them: it
+// never raises a syntax error. Only feeds the guild subscribes to are
+// searched.
 //
-// Ranking: score = ts_rank(search, query) / (1 + age_days / 7), where
-// age_days is how long before now ($3) the article was published (never
-// negative). ts_rank weighs title (A) over keywords (B) over summary (C); the
-// divisor halves an article's score when it is a week old and thirds it at
-// two weeks, so a fresh, fair match beats an old, strong one, but relevance
-// still counts among articles of similar age. Ties go to the newer article.
+// Ranking, the same shape as the SQLite store's:
+//
+//	score = ts_rank(search, query) / (1 + age / 7 days)
+//
+// where ts_rank weighs a hit in the title (A) over the keywords (B) over the
+// summary (C), and age is now ($3) minus the article's published time (its
+// creation when unknown; never negative). A week-old article keeps half its
+// relevance, so among equally relevant articles the newer comes first, while
+// a much better match can still beat a newer, weaker one. Ties go to the
+// newer article, then the higher id.
 const searchSQL = `
-WITH q AS (SELECT websearch_to_tsquery('english', $2) AS q)
+WITH q AS (SELECT plainto_tsquery('english', $2) AS q)
 SELECT ` + articleCols + `
 FROM articles a, q
-WHERE a.feed_id IN (SELECT feed_id FROM subscriptions WHERE guild_id = $1)
-  AND a.search @@ q.q
+WHERE a.search @@ q.q
+  AND a.feed_id IN (SELECT feed_id FROM subscriptions WHERE guild_id = $1)
 ORDER BY ts_rank(a.search, q.q)
-         / (1 + greatest(extract(epoch FROM $3::timestamptz - a.published), 0) / 604800.0) DESC,
-         a.published DESC, a.id DESC
+         / (1 + greatest(extract(epoch FROM $3::timestamptz - coalesce(a.published, a.created_at)), 0)
+                / 604800.0) DESC,
+         coalesce(a.published, a.created_at) DESC, a.id DESC
 LIMIT $4`
 
-// latestSQL is the blank query: the guild's newest articles.
-const latestSQL = `
-SELECT ` + articleCols + `
-FROM articles a
-WHERE a.feed_id IN (SELECT feed_id FROM subscriptions WHERE guild_id = $1)
-ORDER BY a.published DESC, a.id DESC
-LIMIT $2`
+// defaultSearchLimit applies when the caller passes limit <= 0.
+const defaultSearchLimit = 10
 
-// SearchArticles returns up to limit of the guild's articles matching query,
-// best first (see searchSQL for the ranking). A blank query returns the
-// newest articles; a query of stop words alone matches nothing.
+// SearchArticles returns up to limit of the guild's articles matching every
+// word of query, best first (see searchSQL). A query without words (blank,
+// punctuation, stop words only) matches nothing.
 func (s *Store) SearchArticles(ctx context.Context, guildID, query string, limit int) ([]store.Article, error) {
-	var lim any
-	if limit > 0 {
-		lim = limit
+	if !strings.ContainsFunc(query, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
+		return []store.Article{}, nil
 	}
-	var rows pgx.Rows
-	var err error
-	if strings.TrimSpace(query) == "" {
-		rows, err = s.pool.Query(ctx, latestSQL, guildID, lim)
-	} else {
-		rows, err = s.pool.Query(ctx, searchSQL, guildID, query, s.now(), lim)
+	if limit <= 0 {
+		limit = defaultSearchLimit
 	}
+	rows, err := s.pool.Query(ctx, searchSQL, guildID, query, s.now(), limit)
 	if err != nil {
 		return nil, wrap("search articles", err)
 	}
-	arts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Article, error) {
+	arts, err := pgx.AppendRows(make([]store.Article, 0), rows, func(row pgx.CollectableRow) (store.Article, error) {
 		var a store.Article
 		dest, done := articleDest(&a)
 		if err := row.Scan(dest...); err != nil {
@@ -74,17 +73,23 @@ func (s *Store) SearchArticles(ctx context.Context, guildID, query string, limit
 	return arts, nil
 }
 
-// PruneArticles deletes the articles first seen before the given time, with
-// their deliveries, except those still waiting to be delivered. It returns
-// how many were deleted.
+// PruneArticles deletes the articles recorded before the given time, with
+// their deliveries, and returns how many went. Their identities are kept
+// (pruned_articles) so that an item the feed still lists is not taken for a
+// new one and posted again.
 func (s *Store) PruneArticles(ctx context.Context, before time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, `
-		DELETE FROM articles a
-		WHERE a.created_at < $1
-		  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'pending')`,
-		before.UTC())
+	var n int
+	err := s.pool.QueryRow(ctx, `
+		WITH gone AS (
+			DELETE FROM articles WHERE created_at < $1 RETURNING feed_id, identity, link_key
+		), kept AS (
+			INSERT INTO pruned_articles (feed_id, identity, link_key)
+			SELECT feed_id, identity, link_key FROM gone
+			ON CONFLICT DO NOTHING
+		)
+		SELECT count(*) FROM gone`, before.UTC()).Scan(&n)
 	if err != nil {
 		return 0, wrap("prune articles", err)
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }

@@ -15,6 +15,9 @@ import (
 // feed's other unpaused subscriptions, never for the new one. An existing
 // (guild, channel, feed) subscription is store.ErrConflict.
 func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.Subscription, error) {
+	if ns.Feed.URL == "" {
+		return store.Subscription{}, errors.New("postgres: subscribe: empty feed URL")
+	}
 	now := s.now()
 	next := ns.NextPollAt
 	if next.IsZero() {
@@ -25,13 +28,13 @@ func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.
 		// The upsert locks the feed row until commit, which serializes this
 		// with polls recording articles of the same feed.
 		feed, err := scanFeed(tx.QueryRow(ctx, `
-			INSERT INTO feeds AS f (url, title, site_url, etag, last_modified, next_poll_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			INSERT INTO feeds AS f (url, title, site_url, next_poll_at, created_at)
+			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (url) DO UPDATE SET
 				title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE f.title END,
 				site_url = CASE WHEN excluded.site_url <> '' THEN excluded.site_url ELSE f.site_url END
 			RETURNING `+feedCols,
-			ns.Feed.URL, ns.Feed.Title, ns.Feed.SiteURL, ns.Feed.ETag, ns.Feed.LastModified, next.UTC(), now))
+			ns.Feed.URL, ns.Feed.Title, ns.Feed.SiteURL, next.UTC(), now))
 		if err != nil {
 			return err
 		}
@@ -92,7 +95,7 @@ func (s *Store) querySubscriptions(ctx context.Context, op, sql string, args ...
 		return nil, wrap(op, err)
 	}
 	defer rows.Close()
-	var subs []store.Subscription
+	subs := []store.Subscription{}
 	for rows.Next() {
 		sub, err := scanSubscription(rows)
 		if err != nil {

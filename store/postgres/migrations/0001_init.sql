@@ -22,7 +22,8 @@ CREATE TABLE feeds (
     error_count     integer     NOT NULL DEFAULT 0,
     last_error      text        NOT NULL DEFAULT '',
     -- The poll lease: the process polling the feed and until when. A lease
-    -- whose lease_until has passed is free for any process to take.
+    -- is live up to and including lease_until; after it, any process may
+    -- take the feed.
     lease_owner     text,
     lease_until     timestamptz,
     created_at      timestamptz NOT NULL
@@ -53,7 +54,7 @@ CREATE TABLE articles (
     title           text        NOT NULL DEFAULT '',
     author          text        NOT NULL DEFAULT '',
     image_url       text        NOT NULL DEFAULT '',
-    published       timestamptz NOT NULL,
+    published       timestamptz, -- NULL when the feed gave no date
     summary         text[]      NOT NULL DEFAULT '{}',
     keywords        text[]      NOT NULL DEFAULT '{}',
     sentences_total integer     NOT NULL DEFAULT 0,
@@ -78,6 +79,16 @@ CREATE UNIQUE INDEX articles_feed_link_key_idx ON articles (feed_id, link_key) W
 CREATE INDEX articles_search_idx ON articles USING gin (search);
 CREATE INDEX articles_created_at_idx ON articles (created_at);
 
+-- Identities of pruned articles, so that an item a feed still lists after
+-- the retention period is not taken for a new one and posted again.
+CREATE TABLE pruned_articles (
+    feed_id  bigint NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+    identity text   NOT NULL,
+    link_key text   NOT NULL DEFAULT '',
+    PRIMARY KEY (feed_id, identity)
+);
+CREATE INDEX pruned_articles_feed_link_key_idx ON pruned_articles (feed_id, link_key) WHERE link_key <> '';
+
 CREATE TABLE deliveries (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     subscription_id bigint      NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
@@ -96,7 +107,7 @@ CREATE TABLE deliveries (
     created_at      timestamptz NOT NULL,
     UNIQUE (subscription_id, article_id)
 );
-CREATE INDEX deliveries_pending_idx ON deliveries (created_at, id) WHERE state = 'pending';
+CREATE INDEX deliveries_pending_idx ON deliveries (id) WHERE state = 'pending';
 CREATE INDEX deliveries_article_id_idx ON deliveries (article_id);
 CREATE INDEX deliveries_claim_owner_idx ON deliveries (claim_owner) WHERE claim_owner IS NOT NULL;
 
