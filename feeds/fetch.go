@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -84,10 +85,20 @@ type Fetcher struct {
 
 // NewFetcher returns a Fetcher for cfg.
 func NewFetcher(cfg Config) *Fetcher {
+	var allow func(netip.AddrPort) bool
+	if !cfg.AllowPrivate {
+		allow = func(ap netip.AddrPort) bool { return isPublic(ap.Addr()) }
+	}
+	return newFetcher(cfg, allow)
+}
+
+// newFetcher takes the dial-time address policy (nil allows everything),
+// so tests can admit one loopback server and no other.
+func newFetcher(cfg Config, allow func(netip.AddrPort) bool) *Fetcher {
 	cfg = cfg.withDefaults()
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	if !cfg.AllowPrivate {
-		dialer.Control = dialGuard
+	if allow != nil {
+		dialer.Control = dialGuard(allow)
 	}
 	transport := &http.Transport{
 		// No proxy: the guard must see the address really connected to.

@@ -86,15 +86,18 @@ func isPublic(addr netip.Addr) bool {
 	return true
 }
 
-// dialGuard is a net.Dialer.Control function: it runs after name
-// resolution, just before connect, with the literal address.
-func dialGuard(network, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("%w: cannot check address %q", ErrPrivateAddress, address)
+// dialGuard returns a net.Dialer.Control function: it runs after name
+// resolution, just before connect, with the literal address, and refuses
+// the addresses allow rejects.
+func dialGuard(allow func(netip.AddrPort) bool) func(network, address string, c syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("%w: cannot check address %q", ErrPrivateAddress, address)
+		}
+		if !allow(ap) {
+			return fmt.Errorf("%w (%s)", ErrPrivateAddress, ap.Addr())
+		}
+		return nil
 	}
-	if !isPublic(ap.Addr()) {
-		return fmt.Errorf("%w (%s)", ErrPrivateAddress, ap.Addr())
-	}
-	return nil
 }
