@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"newsbot/feeds"
 )
 
 // handler runs one slash command (or subcommand) and returns the reply.
@@ -230,9 +232,28 @@ func subcommand(opts []*discordgo.ApplicationCommandInteractionDataOption) strin
 	return ""
 }
 
-// userError is an error whose text is meant for the member who ran the command.
-type userError struct{ msg string }
+// userError is an error whose text is meant for the member who ran the
+// command; cause, if any, is what the log shows.
+type userError struct {
+	msg   string
+	cause error
+}
 
-func (e userError) Error() string { return e.msg }
+func (e userError) Error() string {
+	if e.cause != nil {
+		return e.msg + ": " + e.cause.Error()
+	}
+	return e.msg
+}
 
-func userErrorf(format string, args ...any) error { return userError{fmt.Sprintf(format, args...)} }
+func (e userError) Unwrap() error { return e.cause }
+
+func userErrorf(format string, args ...any) error { return userError{msg: fmt.Sprintf(format, args...)} }
+
+// fetchError explains a failure to fetch a feed or page in the member's terms.
+func fetchError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return userError{msg: feeds.Message(err), cause: err}
+}

@@ -40,7 +40,7 @@ func (b *Bot) feedAdd(ctx context.Context, r *request) (*reply, error) {
 	}
 	res, err := b.sources.Discover(ctx, raw)
 	if err != nil {
-		return nil, err
+		return nil, fetchError(err)
 	}
 	if subs, err := b.store.ListSubscriptions(ctx, r.guildID); err == nil {
 		for _, s := range subs {
@@ -71,7 +71,7 @@ func (b *Bot) feedAdd(ctx context.Context, r *request) (*reply, error) {
 func (b *Bot) feedPreview(ctx context.Context, r *request) (*reply, error) {
 	res, err := b.sources.Discover(ctx, strings.TrimSpace(r.str("url")))
 	if err != nil {
-		return nil, err
+		return nil, fetchError(err)
 	}
 	text := fmt.Sprintf("**%s** (<%s>) has %d items. A post from it would look like this:",
 		escapeMarkdown(orUntitled(res.Feed.Title)), res.URL, len(res.Feed.Items))
@@ -255,7 +255,7 @@ func (b *Bot) feedImport(ctx context.Context, r *request) (*reply, error) {
 func (b *Bot) importOne(ctx context.Context, r *request, o feeds.OPMLOutline) error {
 	res, err := b.sources.Discover(ctx, o.XMLURL)
 	if err != nil {
-		return err
+		return fetchError(err)
 	}
 	now := b.now()
 	title := res.Feed.Title

@@ -53,7 +53,7 @@ func (b *Bot) summarize(ctx context.Context, r *request) (*reply, error) {
 	n := min(max(r.integer("sentences", settings.Sentences), 1), 10)
 	a, err := b.sources.SummarizeURL(ctx, raw, n)
 	if err != nil {
-		return nil, err
+		return nil, fetchError(err)
 	}
 	settings.Sentences = n
 	settings.Format = store.FormatEmbed

@@ -7,7 +7,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"newsbot/feeds"
 	"newsbot/store"
 )
 
@@ -160,9 +159,6 @@ func userMessage(err error) string {
 		return "I couldn't find that on this server."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "That took too long; please try again in a moment."
-	}
-	if msg := feeds.Message(err); msg != "" {
-		return msg
 	}
 	return "Something went wrong on my side; the operator can find the details in the bot's log."
 }

@@ -19,7 +19,6 @@ import (
 
 	"newsbot/bot"
 	"newsbot/feeds"
-	"newsbot/store"
 	"newsbot/store/postgres"
 	"newsbot/store/sqlite"
 )
