@@ -248,7 +248,9 @@ func (e userError) Error() string {
 
 func (e userError) Unwrap() error { return e.cause }
 
-func userErrorf(format string, args ...any) error { return userError{msg: fmt.Sprintf(format, args...)} }
+func userErrorf(format string, args ...any) error {
+	return userError{msg: fmt.Sprintf(format, args...)}
+}
 
 // fetchError explains a failure to fetch a feed or page in the member's terms.
 func fetchError(err error) error {

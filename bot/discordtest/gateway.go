@@ -50,6 +50,7 @@ type gwConn struct {
 	ws       *websocket.Conn
 	out      chan outFrame
 	done     chan struct{}
+	wrote    chan struct{} // closed when the writer returns
 	killOnce sync.Once
 	session  *session // guarded by Server.mu
 }
@@ -78,6 +79,7 @@ func (c *gwConn) send(f outFrame) {
 }
 
 func (c *gwConn) writer() {
+	defer close(c.wrote)
 	for {
 		select {
 		case <-c.done:
@@ -112,12 +114,19 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := &gwConn{ws: ws, out: make(chan outFrame, sendQueueLen), done: make(chan struct{})}
+	c := &gwConn{ws: ws, out: make(chan outFrame, sendQueueLen), done: make(chan struct{}), wrote: make(chan struct{})}
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
 	go c.writer()
+	closing := false // a close frame is queued: let the writer send it
 	defer func() {
+		if closing {
+			select {
+			case <-c.wrote:
+			case <-time.After(gatewayWriteTimeout):
+			}
+		}
 		c.kill()
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -138,6 +147,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			Op int             `json:"op"`
 			D  json.RawMessage `json:"d"`
 		}
+		closing = true
 		if err := json.Unmarshal(data, &p); err != nil {
 			c.send(outFrame{closeCode: closeDecodeError, closeText: "Error while decoding payload."})
 			return
@@ -158,6 +168,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			c.send(outFrame{closeCode: closeUnknownOpcode, closeText: "Unknown opcode."})
 			return
 		}
+		closing = false
 	}
 }
 

@@ -1,13 +1,16 @@
 package discordtest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -103,8 +106,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// Unwrap lets the websocket upgrader reach the hijacker.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// Hijack lets the websocket upgrader take the connection over.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("discordtest: connection cannot be hijacked")
+	}
+	w.status = http.StatusSwitchingProtocols
+	return h.Hijack()
+}
 
 var apiPrefix = regexp.MustCompile(`^/api(/v[0-9]+)?/`)
 

@@ -2,57 +2,22 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"newsbot/internal/pgtest"
 	"newsbot/store"
 )
 
-const skipMessage = "set NEWSBOT_TEST_POSTGRES_URL=postgres://... to run the PostgreSQL tests (see README)"
-
-// testURL is the server the tests use, or skips the test.
-func testURL(tb testing.TB) string {
-	tb.Helper()
-	u := os.Getenv("NEWSBOT_TEST_POSTGRES_URL")
-	if u == "" {
-		tb.Skip(skipMessage)
-	}
-	return u
-}
-
-// freshSchema creates an empty, uniquely named schema, dropped at cleanup,
-// and returns a connection URL whose search_path points at it, so each test
-// has a database of its own and tests run in parallel and repeatedly.
+// freshSchema returns a connection URL for an empty schema of the test's
+// own (internal/pgtest: skipped without NEWSBOT_TEST_POSTGRES_URL, failed in
+// CI), with a small pool so parallel tests stay under max_connections.
 func freshSchema(tb testing.TB) string {
 	tb.Helper()
-	base := testURL(tb)
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatalf("connect to %s: %v", base, err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "newsbot_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close(ctx)
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close(ctx)
-	})
-	return withParams(tb, base, map[string]string{"search_path": schema, "pool_max_conns": "4"})
+	return withParams(tb, pgtest.Fresh(tb), map[string]string{"pool_max_conns": "4"})
 }
 
 // withParams adds query parameters to a postgres:// URL (or key=value pairs

@@ -20,7 +20,7 @@ const (
 )
 
 type feedRow struct {
-	f                                 store.Feed
+	f                                store.Feed
 	next, polled, succeeded, created sql.NullInt64
 }
 
