@@ -101,6 +101,9 @@ func convertFeed(gf *gofeed.Feed, baseURL string) *Feed {
 			continue
 		}
 		it := convertItem(gi, base)
+		if it.GUID == "" && it.Link == "" && it.Title == "" && it.Content == "" {
+			continue // real feeds have empty <item>s; nothing to post
+		}
 		if it.Author == "" {
 			it.Author = feedAuthor
 		}
