@@ -173,9 +173,9 @@ func (d *Deliverer) notifyFailing(ctx context.Context) error {
 // Discord (with enforce_nonce) returns the first message instead of a copy.
 func nonceFor(deliveryID int64) string { return "nb" + strconv.FormatInt(deliveryID, 36) }
 
-// backoff is the wait before retry n+1 of a post: 5s doubling, at most 10m.
+// backoff is the wait before retry n+1 of a post: 1s doubling, at most 10m.
 func backoff(attempts int) time.Duration {
-	d := 5 * time.Second
+	d := time.Second
 	for i := 0; i < attempts && d < 10*time.Minute; i++ {
 		d *= 2
 	}

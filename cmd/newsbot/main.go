@@ -24,13 +24,19 @@ type subcommand func(ctx context.Context, args []string, sio stdio) error
 var subcommands = map[string]subcommand{}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	err := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "newsbot:", err)
 		os.Exit(1)
 	}
+}
+
+// signalContext ends on SIGINT or SIGTERM: stop polling, hand back
+// in-flight posts, close the store, exit 0.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 func run(ctx context.Context, args []string, sio stdio) error {
