@@ -135,7 +135,7 @@ func TestReadyStateCommandsAndMessages(t *testing.T) {
 	recv(t, ctx, c.channelUpd)
 
 	// Commands: one bulk overwrite; ids kept across overwrites by name.
-	perm := int64(discordgo.PermissionManageServer)
+	perm := int64(discordgo.PermissionManageGuild)
 	cmds := []*discordgo.ApplicationCommand{
 		{Name: "feed", Description: "Manage feeds", DefaultMemberPermissions: &perm, Options: []*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Subscribe", Options: []*discordgo.ApplicationCommandOption{
@@ -336,7 +336,7 @@ func TestInteractions(t *testing.T) {
 
 	// A deferred, ephemeral reply edited with a file, then a follow-up.
 	in, err := s.Interact(ctx, InteractionSpec{GuildID: g.ID, ChannelID: ch, Command: "feed",
-		Permissions: MemberPermissions | discordgo.PermissionManageServer,
+		Permissions: MemberPermissions | discordgo.PermissionManageGuild,
 		Options:     []*discordgo.ApplicationCommandInteractionDataOption{SubCommand("add", StringOpt("url", "https://example.com/feed"), ChannelOpt("channel", other))}})
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +345,7 @@ func TestInteractions(t *testing.T) {
 	if ic.ID != in.ID || ic.AppID != s.AppID || ic.GuildID != g.ID || ic.ChannelID != ch || ic.Member.User.ID != in.UserID {
 		t.Fatalf("interaction %+v", ic.Interaction)
 	}
-	if ic.Member.Permissions&discordgo.PermissionManageServer == 0 || ic.AppPermissions&discordgo.PermissionSendMessages == 0 {
+	if ic.Member.Permissions&discordgo.PermissionManageGuild == 0 || ic.AppPermissions&discordgo.PermissionSendMessages == 0 {
 		t.Fatalf("permissions %b app %b", ic.Member.Permissions, ic.AppPermissions)
 	}
 	data := ic.ApplicationCommandData()

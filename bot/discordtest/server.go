@@ -31,7 +31,7 @@ const discordEpoch = 1420070400000
 
 // MemberPermissions are the permissions an ordinary member has in a channel;
 // an InteractionSpec without Permissions gets these. Add
-// discordgo.PermissionManageServer for a server admin.
+// discordgo.PermissionManageGuild for a server admin.
 const MemberPermissions int64 = discordgo.PermissionViewChannel |
 	discordgo.PermissionSendMessages |
 	discordgo.PermissionEmbedLinks |
