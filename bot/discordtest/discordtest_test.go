@@ -567,3 +567,36 @@ func TestGatewayRefusals(t *testing.T) {
 		t.Fatal("refused identify counted")
 	}
 }
+
+func TestReconnectInvalidateAndCleanClose(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	s := New(t, WithHeartbeatInterval(100*time.Millisecond))
+	s.AddGuild("g")
+	c := newClient(t, s, s.Token, 0, 1)
+	c.open(t)
+	recv(t, ctx, c.guilds)
+
+	// Op 7: discordgo closes with 1012 and resumes.
+	s.RequestReconnect()
+	if err := s.Wait(ctx, func() bool { return s.Resumes() == 1 && s.Connected() == 1 }); err != nil {
+		t.Fatalf("resumes %d: %v", s.Resumes(), err)
+	}
+	// Op 9: discordgo identifies again on the same connection.
+	s.InvalidateSessions()
+	if err := s.Wait(ctx, func() bool { return s.Identifies() == 2 && s.Connected() == 1 }); err != nil {
+		t.Fatalf("identifies %d: %v", s.Identifies(), err)
+	}
+	recv(t, ctx, c.guilds)
+	// A clean close (1000) ends the session: nothing is left to resume.
+	c.Close()
+	if err := s.Wait(ctx, func() bool { return len(s.Sessions()) == 0 }); err != nil {
+		t.Fatalf("sessions %+v: %v", s.Sessions(), err)
+	}
+	if err := c.Open(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Wait(ctx, func() bool { return s.Identifies() == 3 && s.Connected() == 1 }); err != nil {
+		t.Fatalf("identifies %d resumes %d: %v", s.Identifies(), s.Resumes(), err)
+	}
+}

@@ -141,6 +141,15 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
+			// A client that closes with 1000 or 1001 ends its session, as
+			// on Discord; any other end leaves it resumable.
+			if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
+				s.mu.Lock()
+				if se := c.session; se != nil {
+					delete(s.sessions, se.id)
+				}
+				s.mu.Unlock()
+			}
 			return
 		}
 		var p struct {
@@ -409,4 +418,31 @@ func (s *Server) channelJSON(c *channel, withGuild bool) map[string]any {
 		m["guild_id"] = c.guildID
 	}
 	return m
+}
+
+// RequestReconnect sends Reconnect (op 7) on every gateway connection; the
+// clients should reconnect and resume.
+func (s *Server) RequestReconnect() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.send(outFrame{data: payload(7, nil)})
+	}
+}
+
+// InvalidateSessions sends Invalid Session (op 9, not resumable) on every
+// connection that has a session and forgets the sessions; the clients must
+// identify again.
+func (s *Server) InvalidateSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		if se := c.session; se != nil {
+			delete(s.sessions, se.id)
+			se.conn = nil
+			c.session = nil
+			c.send(outFrame{data: payload(9, false)})
+		}
+	}
+	s.notify()
 }

@@ -82,8 +82,6 @@ type Interaction struct {
 	original  *Message
 	followups []*Message
 	message   *Message // component interactions: the message clicked
-	expired   bool
-	deleted   bool
 }
 
 // Interact sends an INTERACTION_CREATE over the gateway session of the shard

@@ -341,6 +341,9 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	c, e := s.channelLocked(r.PathValue("channel"))
 	var body map[string]any
+	if e == nil && s.botPermsLocked(c)&discordgo.PermissionViewChannel == 0 {
+		e = channelErrors[codeMissingAccess]
+	}
 	if e == nil {
 		body = s.channelJSON(c, true)
 	}
@@ -765,7 +768,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p.Flags != nil {
-		p.Flags = new(*p.Flags & discordgo.MessageFlagsSuppressEmbeds)
+		p.Flags = new(*p.Flags & (discordgo.MessageFlagsSuppressEmbeds | discordgo.MessageFlagsSuppressNotifications))
 	}
 	m := s.newMessageLocked(p, ups, channelID, c.guildID)
 	m.Nonce, m.EnforceNonce = nonce, p.EnforceNonce
@@ -811,7 +814,6 @@ func (s *Server) postCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if time.Since(in.created) > s.cfg.callbackDeadline {
-		in.expired = true
 		s.notify()
 		writeError(w, unknown)
 		return
@@ -986,7 +988,6 @@ func (s *Server) webhookMessage(w http.ResponseWriter, r *http.Request) {
 			in.followups = append(in.followups[:idx], in.followups[idx+1:]...)
 		} else {
 			in.original = nil
-			in.deleted = true
 		}
 		s.notify()
 		w.WriteHeader(http.StatusNoContent)
