@@ -271,6 +271,14 @@ func TestRawHTTP(t *testing.T) {
 	if log := s.RequestLog(); len(log) != 9 || log[len(log)-1].Status != 429 {
 		t.Fatalf("request log %+v", log)
 	}
+	ch2 := s.AddChannel(g.ID, "c2")
+	if resp, m := do("POST", "/api/v9/channels/"+ch2+"/messages", "Bot "+s.Token,
+		`{"content":"x","allowed_mentions":{"parse":["users"],"users":["1"]}}`); resp.StatusCode != 400 || m["code"] != 50035.0 || m["errors"] == nil {
+		t.Fatalf("conflicting allowed_mentions: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := do("GET", "/api/v9/gateway", "", ""); resp.StatusCode != 200 {
+		t.Fatalf("GET /gateway without a token: %d", resp.StatusCode)
+	}
 }
 
 func TestFailuresAreRetried(t *testing.T) {

@@ -497,6 +497,16 @@ func validURL(u string, attachmentOK bool) bool {
 }
 
 func validateContent(p *msgPayload) *apiError {
+	if am := p.AllowedMentions; am != nil {
+		for i, t := range am.Parse {
+			if t != discordgo.AllowedMentionTypeRoles && t != discordgo.AllowedMentionTypeUsers && t != discordgo.AllowedMentionTypeEveryone {
+				return invalidForm("allowed_mentions.parse."+strconv.Itoa(i), "Value must be one of {'roles', 'users', 'everyone'}.")
+			}
+			if t == discordgo.AllowedMentionTypeUsers && len(am.Users) > 0 || t == discordgo.AllowedMentionTypeRoles && len(am.Roles) > 0 {
+				return invalidForm("allowed_mentions", "parse:"+string(t)+" and "+string(t)+": [ids...] are mutually exclusive.")
+			}
+		}
+	}
 	if p.Content != nil && utf8.RuneCountInString(*p.Content) > 2000 {
 		return invalidForm("content", "Must be 2000 or fewer in length.")
 	}
@@ -761,7 +771,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.EnforceNonce && nonce != "" {
 		for _, m := range s.messages[channelID] {
-			if m.EnforceNonce && m.Nonce == nonce && time.Since(m.CreatedAt) < s.cfg.nonceWindow {
+			if m.Nonce == nonce && time.Since(m.CreatedAt) < s.cfg.nonceWindow {
 				writeJSON(w, 200, s.messageJSON(m, false))
 				return
 			}

@@ -8,6 +8,30 @@
 // opens the session with "Bot "+Server.Token, and then injects slash commands
 // with Interact and inspects what the bot did with Messages, Commands and the
 // returned *Interaction. Every wait takes a context; nothing sleeps.
+//
+//	s := discordtest.New(t)
+//	g := s.AddGuild("Readers")
+//	news := s.AddChannel(g.ID, "news")
+//	// ... start the bot with DISCORD_TOKEN=s.Token, DISCORD_API_URL=s.URL ...
+//	if err := s.WaitReady(ctx, 1); err != nil { t.Fatal(err) }
+//	if _, err := s.WaitCommands(ctx, ""); err != nil { t.Fatal(err) }
+//	in, err := s.Interact(ctx, discordtest.InteractionSpec{
+//		GuildID: g.ID, ChannelID: news, Command: "feed",
+//		Permissions: discordtest.MemberPermissions | discordgo.PermissionManageGuild,
+//		Options: []*discordgo.ApplicationCommandInteractionDataOption{
+//			discordtest.SubCommand("add", discordtest.StringOpt("url", feedURL)),
+//		},
+//	})
+//	reply, err := in.WaitResponse(ctx) // deferred then edited, or answered at once
+//	msgs, err := s.WaitMessages(ctx, news, 1) // the deliverer's posts
+//
+// What the double checks as Discord does: the Authorization header on bot
+// routes, Identify's token, intents (privileged ones are refused with close
+// 4014) and shard, the 3-second deadline of the initial interaction
+// callback, a single callback per interaction, message and embed limits
+// (content 2000, title 256, description 4096, 25 fields, 6000 in all, 10
+// embeds), nonces of at most 25 characters, allowed_mentions, the bot's
+// permission to view and post in a channel, and per-channel rate limits.
 package discordtest
 
 import (
