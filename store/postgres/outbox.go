@@ -9,38 +9,55 @@ import (
 	"newsbot/store"
 )
 
-// claimDeliveriesSQL claims pending deliveries in one statement:
+// claimable is the condition for a delivery (d) that may be claimed at $1:
+// pending, retry due, and the claim free or expired (claim_until < now).
+const claimable = `d.state = 'pending'
+	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
+	  AND (d.claim_until IS NULL OR d.claim_until < $1)`
+
+// claimDeliveriesSQL claims pending deliveries in one statement, oldest
+// first, at most $2 ($2 NULL: no limit):
 //
-//   - ranked numbers the claimable deliveries (pending, retry due, claim free
-//     or expired, subscription unpaused) oldest first within each
-//     subscription; a window function cannot sit beside FOR UPDATE, so
-//     ranking and locking are two steps;
-//   - picked keeps at most $3 per subscription ($3 = 0: no cap), takes the
-//     oldest $2 overall and locks them FOR UPDATE SKIP LOCKED, re-checking the
-//     claim conditions on the row's latest version (READ COMMITTED), so a
-//     delivery claimed concurrently by another process is skipped, never
-//     taken twice;
-//   - claimed stamps the claim;
+//   - picked finds claimable deliveries of unpaused subscriptions and locks
+//     them FOR UPDATE SKIP LOCKED, which re-checks the conditions on the
+//     row's latest version (READ COMMITTED): a delivery another process is
+//     claiming right now is passed over, and one it has just claimed no
+//     longer qualifies, so none is ever taken twice, and LIMIT counts only
+//     the rows actually locked;
+//   - claimed stamps the claim's owner ($3) and end ($4);
 //   - the final SELECT joins what the deliverer needs: subscription, feed
 //     and article.
 const claimDeliveriesSQL = `
+WITH picked AS (
+	SELECT d.id FROM deliveries d
+	WHERE ` + claimable + `
+	  AND d.subscription_id IN (SELECT id FROM subscriptions WHERE NOT paused)
+	ORDER BY d.id
+	LIMIT $2
+	FOR UPDATE OF d SKIP LOCKED
+),` + claimTail
+
+// claimDeliveriesCappedSQL is claimDeliveriesSQL with at most $5 per
+// subscription: ranked numbers the claimable deliveries oldest first within
+// each subscription (a window function cannot sit beside FOR UPDATE, so
+// ranking and locking are two steps), and picked keeps those ranked $5 or
+// better before locking as above.
+const claimDeliveriesCappedSQL = `
 WITH ranked AS (
 	SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.id) AS rn
 	FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-	WHERE d.state = 'pending' AND NOT s.paused
-	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
-	  AND (d.claim_until IS NULL OR d.claim_until < $1)
+	WHERE ` + claimable + ` AND NOT s.paused
 ), picked AS (
 	SELECT d.id FROM deliveries d
-	WHERE d.id IN (SELECT id FROM ranked WHERE $3::int <= 0 OR rn <= $3::int)
-	  AND d.state = 'pending'
-	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
-	  AND (d.claim_until IS NULL OR d.claim_until < $1)
+	WHERE d.id IN (SELECT id FROM ranked WHERE rn <= $5::int)
+	  AND ` + claimable + `
 	ORDER BY d.id
 	LIMIT $2
 	FOR UPDATE SKIP LOCKED
-), claimed AS (
-	UPDATE deliveries d SET claim_owner = $4, claim_until = $5
+),` + claimTail
+
+const claimTail = ` claimed AS (
+	UPDATE deliveries d SET claim_owner = $3, claim_until = $4
 	FROM picked WHERE d.id = picked.id
 	RETURNING d.*
 )
@@ -57,7 +74,13 @@ ORDER BY d.id`
 // (claim_until < now) and the delivery is claimable again.
 func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error) {
 	now, until, limit := s.claimBounds(o)
-	rows, err := s.pool.Query(ctx, claimDeliveriesSQL, now, limit, o.PerSubscription, o.Owner, until)
+	var rows pgx.Rows
+	var err error
+	if o.PerSubscription > 0 {
+		rows, err = s.pool.Query(ctx, claimDeliveriesCappedSQL, now, limit, o.Owner, until, o.PerSubscription)
+	} else {
+		rows, err = s.pool.Query(ctx, claimDeliveriesSQL, now, limit, o.Owner, until)
+	}
 	if err != nil {
 		return nil, wrap("claim deliveries", err)
 	}
