@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -290,9 +289,4 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 		case <-tick.C:
 		}
 	}
-}
-
-func init() {
-	// Keep a developer's .env out of the tests' environment.
-	_ = os.Unsetenv("DISCORD_TOKEN")
 }
