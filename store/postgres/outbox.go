@@ -129,7 +129,7 @@ func (s *Store) MarkFailed(ctx context.Context, deliveryID int64, reason string)
 			state = CASE WHEN state = 'posted' THEN state ELSE 'failed' END,
 			error = CASE WHEN state = 'posted' THEN error ELSE $2 END,
 			retry_at = NULL, claim_owner = NULL, claim_until = NULL
-		WHERE id = $1`, deliveryID, reason)
+		WHERE id = $1`, deliveryID, clean(reason))
 }
 
 // ReleaseDelivery gives a claimed delivery back, pending, to be retried at
@@ -143,7 +143,7 @@ func (s *Store) ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt t
 			error = CASE WHEN state = 'pending' THEN $3 ELSE error END,
 			retry_at = CASE WHEN state = 'pending' THEN $2::timestamptz ELSE retry_at END,
 			claim_owner = NULL, claim_until = NULL
-		WHERE id = $1`, deliveryID, nullTime(retryAt), reason)
+		WHERE id = $1`, deliveryID, nullTime(retryAt), clean(reason))
 }
 
 // PendingDeliveries counts the deliveries not yet posted or failed.

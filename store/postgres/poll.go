@@ -66,57 +66,73 @@ func (s *Store) claimBounds(o store.ClaimOptions) (now, until time.Time, limit a
 	return now, now.Add(lease), limit
 }
 
+// recordPollSQL locks the feed row, applies a successful poll to it and, if
+// the feed was failing, lets its subscriptions be told again next time. It
+// returns 1, or 0 if there is no such feed. The lock comes first, so polls
+// of one feed from several processes take turns and the later one finds the
+// articles already there.
+const recordPollSQL = `
+WITH old AS (
+	SELECT id, error_count FROM feeds WHERE id = $1 FOR UPDATE
+), updated AS (
+	UPDATE feeds f SET
+		title = CASE WHEN $2 <> '' THEN $2 ELSE f.title END,
+		site_url = CASE WHEN $3 <> '' THEN $3 ELSE f.site_url END,
+		etag = CASE WHEN $4 THEN f.etag ELSE $5 END,
+		last_modified = CASE WHEN $4 THEN f.last_modified ELSE $6 END,
+		last_polled_at = $7::timestamptz, last_success_at = $7::timestamptz,
+		error_count = 0, last_error = '',
+		next_poll_at = $8,
+		lease_owner = CASE WHEN f.lease_owner = $9 THEN NULL ELSE f.lease_owner END,
+		lease_until = CASE WHEN f.lease_owner = $9 THEN NULL ELSE f.lease_until END
+	FROM old WHERE f.id = old.id
+	RETURNING f.id
+), recovered AS (
+	UPDATE subscriptions s SET failing_notified = false
+	FROM old WHERE s.feed_id = old.id AND old.error_count >= $10 AND s.failing_notified
+)
+SELECT count(*) FROM updated`
+
 // RecordPoll applies a successful poll: the feed's validators and schedule,
 // a reset error count, and the new articles each with a pending delivery for
 // every unpaused subscription of the feed, all in one transaction. The lease
 // is released if r.Owner still holds it; a result from a lost lease is still
 // applied (the articles dedupe), but leaves the new owner's lease alone.
+//
+// It is one round trip: the feed update and the article inserts go as one
+// pipelined batch, which PostgreSQL runs as one implicit transaction.
 func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error) {
-	now := s.now()
-	var n int
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		// Lock the feed row first: polls of one feed from several processes
-		// take turns, and the later one finds the articles already there.
-		var errorCount int
-		if err := tx.QueryRow(ctx, `SELECT error_count FROM feeds WHERE id = $1 FOR UPDATE`, r.FeedID).
-			Scan(&errorCount); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE feeds SET
-				title = CASE WHEN $2 <> '' THEN $2 ELSE title END,
-				site_url = CASE WHEN $3 <> '' THEN $3 ELSE site_url END,
-				etag = CASE WHEN $4 THEN etag ELSE $5 END,
-				last_modified = CASE WHEN $4 THEN last_modified ELSE $6 END,
-				last_polled_at = $7::timestamptz, last_success_at = $7::timestamptz,
-				error_count = 0, last_error = '',
-				next_poll_at = $8,
-				lease_owner = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_owner END,
-				lease_until = CASE WHEN lease_owner = $9 THEN NULL ELSE lease_until END
-			WHERE id = $1`,
-			r.FeedID, r.Title, r.SiteURL, r.NotModified, r.ETag, r.LastModified,
-			nullTime(r.PolledAt), r.NextPollAt.UTC(), r.Owner); err != nil {
-			return err
-		}
-		if errorCount >= store.FailingThreshold {
-			// The feed recovered: its channels are told again next time.
-			if _, err := tx.Exec(ctx,
-				`UPDATE subscriptions SET failing_notified = false WHERE feed_id = $1 AND failing_notified`,
-				r.FeedID); err != nil {
-				return err
-			}
-		}
-		if r.NotModified {
-			return nil
-		}
-		var err error
-		n, err = insertArticles(ctx, tx, r.FeedID, 0, r.Articles, now)
-		return err
-	})
+	b := &pgx.Batch{}
+	b.Queue(recordPollSQL, r.FeedID, clean(r.Title), clean(r.SiteURL), r.NotModified, clean(r.ETag), clean(r.LastModified),
+		nullTime(r.PolledAt), r.NextPollAt.UTC(), r.Owner, store.FailingThreshold)
+	var arts []store.Article
+	if !r.NotModified {
+		arts = r.Articles
+	}
+	if err := queueArticles(b, r.FeedID, 0, arts, s.now()); err != nil {
+		return 0, wrap("record poll", err)
+	}
+	br := s.pool.SendBatch(ctx, b)
+	n, err := readPoll(br, arts)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return 0, wrap("record poll", err)
 	}
 	return n, nil
+}
+
+// readPoll reads the results of RecordPoll's batch.
+func readPoll(br pgx.BatchResults, arts []store.Article) (int, error) {
+	var found int
+	if err := br.QueryRow().Scan(&found); err != nil {
+		return 0, err
+	}
+	if found == 0 {
+		return 0, pgx.ErrNoRows
+	}
+	return readArticles(br, arts)
 }
 
 // RecordPollFailure counts a failed poll, reschedules the feed and releases
@@ -133,7 +149,7 @@ func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (sto
 			lease_until = CASE WHEN lease_owner = $5 THEN NULL ELSE lease_until END
 		WHERE id = $1
 		RETURNING `+feedCols,
-		f.FeedID, f.Error, nullTime(f.PolledAt), f.NextPollAt.UTC(), f.Owner))
+		f.FeedID, clean(f.Error), nullTime(f.PolledAt), f.NextPollAt.UTC(), f.Owner))
 	if err != nil {
 		return store.Feed{}, wrap("record poll failure", err)
 	}
@@ -164,36 +180,51 @@ WITH a AS (
 )
 SELECT count(*) FROM a`
 
-// insertArticles records articles of one feed in one round trip (a batch of
-// insertArticleSQL, applied in order so an item repeated within the list is
-// recorded once) and returns how many were new. The caller holds the feed's
-// row lock.
+// insertArticles records articles of one feed in one round trip and returns
+// how many were new. The caller holds the feed's row lock.
 func insertArticles(ctx context.Context, tx pgx.Tx, feedID, exceptSub int64, arts []store.Article, now time.Time) (int, error) {
 	if len(arts) == 0 {
 		return 0, nil
 	}
 	b := &pgx.Batch{}
+	if err := queueArticles(b, feedID, exceptSub, arts, now); err != nil {
+		return 0, err
+	}
+	br := tx.SendBatch(ctx, b)
+	n, err := readArticles(br, arts)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+// queueArticles queues insertArticleSQL for each article, in order, so an
+// item repeated within the list is recorded once.
+func queueArticles(b *pgx.Batch, feedID, exceptSub int64, arts []store.Article, now time.Time) error {
 	for _, a := range arts {
 		identity := a.Identity
 		if identity == "" {
 			identity = a.LinkKey
 		}
 		if identity == "" {
-			return 0, fmt.Errorf("article %q without identity or link key", a.Title)
+			return fmt.Errorf("article %q without identity or link key", a.Title)
 		}
-		b.Queue(insertArticleSQL, feedID, identity, a.LinkKey, a.Link, a.Title, a.Author, a.ImageURL,
-			nullTime(a.Published), strings0(a.Summary), strings0(a.Keywords),
+		b.Queue(insertArticleSQL, feedID, clean(identity), clean(a.LinkKey), clean(a.Link), clean(a.Title),
+			clean(a.Author), clean(a.ImageURL), nullTime(a.Published), cleanAll(a.Summary), cleanAll(a.Keywords),
 			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, exceptSub)
 	}
-	br := tx.SendBatch(ctx, b)
+	return nil
+}
+
+// readArticles reads the results of queueArticles: how many were new.
+func readArticles(br pgx.BatchResults, arts []store.Article) (int, error) {
 	n := 0
 	for i := range arts {
 		var one int
 		if err := br.QueryRow().Scan(&one); err != nil {
-			br.Close()
 			return 0, fmt.Errorf("article %q: %w", arts[i].Identity, err)
 		}
 		n += one
 	}
-	return n, br.Close()
+	return n, nil
 }

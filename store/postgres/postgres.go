@@ -139,12 +139,23 @@ func timeOf(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// strings0 makes nil slices empty, for NOT NULL text[] columns.
-func strings0(v []string) []string {
-	if v == nil {
-		return []string{}
+// clean makes text from the wild storable: PostgreSQL text holds neither
+// NUL bytes nor invalid UTF-8 (SQLite takes both), and a feed that carries
+// them must not fail every poll.
+func clean(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
 	}
-	return v
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// cleanAll is clean over a list, never nil (for NOT NULL text[] columns).
+func cleanAll(v []string) []string {
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = clean(s)
+	}
+	return out
 }
 
 // orNil makes empty slices nil, so what was stored as nil reads back nil.

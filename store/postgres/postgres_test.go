@@ -517,3 +517,73 @@ func count(t *testing.T, s *Store, sql string, args ...any) int {
 	}
 	return n
 }
+
+// TestRecordPollIsAtomic: RecordPoll is one pipelined batch; an article that
+// fails half-way must leave neither the feed update nor the articles before
+// it behind.
+func TestRecordPollIsAtomic(t *testing.T) {
+	t.Parallel()
+	s, clock := openTest(t)
+	ctx := context.Background()
+	now := clock.Now()
+	sub := subscribe(t, s, "g", "c", "https://feed.example/rss", now)
+	if _, err := s.pool.Exec(ctx, `
+		CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.title = 'boom' THEN RAISE EXCEPTION 'boom'; END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER boom BEFORE INSERT ON articles FOR EACH ROW EXECUTE FUNCTION boom();`); err != nil {
+		t.Fatal(err)
+	}
+	bad := article("2")
+	bad.Title = "boom"
+	_, err := s.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, ETag: "new", PolledAt: now, NextPollAt: now.Add(time.Hour),
+		Articles: []store.Article{article("1"), bad, article("3")}})
+	if err == nil {
+		t.Fatal("RecordPoll with a failing article succeeded")
+	}
+	if n := count(t, s, `SELECT count(*) FROM articles`); n != 0 {
+		t.Errorf("%d articles left by a failed RecordPoll", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM deliveries`); n != 0 {
+		t.Errorf("%d deliveries left by a failed RecordPoll", n)
+	}
+	subs, _ := s.ListSubscriptions(ctx, "g")
+	if f := subs[0].Feed; f.ETag != "" || !f.LastPolledAt.IsZero() {
+		t.Errorf("feed updated by a failed RecordPoll: %+v", f)
+	}
+	// The pool's connection is fine afterwards.
+	if n, err := s.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, NextPollAt: now,
+		Articles: []store.Article{article("1")}}); err != nil || n != 1 {
+		t.Fatalf("RecordPoll after the failure = %d, %v", n, err)
+	}
+}
+
+// TestWildText: NUL bytes and invalid UTF-8, which PostgreSQL text refuses,
+// are cleaned instead of failing the poll forever.
+func TestWildText(t *testing.T) {
+	t.Parallel()
+	s, clock := openTest(t)
+	ctx := context.Background()
+	now := clock.Now()
+	sub := subscribe(t, s, "g", "c", "https://feed.example/rss", now)
+	a := article("nul\x00")
+	a.Title = "Bad \x00 title \xff\xfe"
+	a.Summary = []string{"Sentence with \x00 NUL.", "Latin-1 caf\xe9."}
+	n, err := s.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, Title: "Feed \x00", NextPollAt: now,
+		Articles: []store.Article{a, a}})
+	if err != nil || n != 1 {
+		t.Fatalf("RecordPoll = %d, %v", n, err)
+	}
+	got, err := s.SearchArticles(ctx, "g", "title\x00", 10)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("SearchArticles = %v, %v", got, err)
+	}
+	if got[0].Title != "Bad  title \uFFFD" || got[0].Summary[1] != "Latin-1 caf\uFFFD." {
+		t.Errorf("cleaned article = %q, %q", got[0].Title, got[0].Summary)
+	}
+	if _, err := s.RecordPollFailure(ctx, store.PollFailure{FeedID: sub.FeedID, Error: "bad \x00 \xff", NextPollAt: now}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -54,7 +54,7 @@ func (s *Store) SearchArticles(ctx context.Context, guildID, query string, limit
 	if limit <= 0 {
 		limit = defaultSearchLimit
 	}
-	rows, err := s.pool.Query(ctx, searchSQL, guildID, query, s.now(), limit)
+	rows, err := s.pool.Query(ctx, searchSQL, guildID, clean(query), s.now(), limit)
 	if err != nil {
 		return nil, wrap("search articles", err)
 	}

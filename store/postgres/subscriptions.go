@@ -34,7 +34,7 @@ func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.
 				title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE f.title END,
 				site_url = CASE WHEN excluded.site_url <> '' THEN excluded.site_url ELSE f.site_url END
 			RETURNING `+feedCols,
-			ns.Feed.URL, ns.Feed.Title, ns.Feed.SiteURL, next.UTC(), now))
+			ns.Feed.URL, clean(ns.Feed.Title), clean(ns.Feed.SiteURL), next.UTC(), now))
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (s *Store) querySubscriptions(ctx context.Context, op, sql string, args ...
 // stay pending) and its feed's polling if no other subscription is active.
 func (s *Store) PauseSubscription(ctx context.Context, subscriptionID int64, reason string) error {
 	return s.execOne(ctx, "pause subscription",
-		`UPDATE subscriptions SET paused = true, pause_reason = $2 WHERE id = $1`, subscriptionID, reason)
+		`UPDATE subscriptions SET paused = true, pause_reason = $2 WHERE id = $1`, subscriptionID, clean(reason))
 }
 
 // FailingFeedNotices returns the unpaused subscriptions whose feed is
