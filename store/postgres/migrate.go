@@ -55,13 +55,22 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// SchemaVersion is the newest schema version this binary knows.
-func SchemaVersion() int {
+// LatestSchemaVersion is the newest schema version this binary knows.
+func LatestSchemaVersion() int {
 	ms, err := migrations()
 	if err != nil || len(ms) == 0 {
 		return 0
 	}
 	return ms[len(ms)-1].version
+}
+
+// SchemaVersion returns the highest migration applied to the database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, wrap("schema version", err)
+	}
+	return v, nil
 }
 
 // migrate applies the migrations the database has not recorded yet, all in

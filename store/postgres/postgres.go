@@ -58,12 +58,24 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
+	// The pool connects lazily; a first connection now makes an unreachable
+	// server or a bad password a clear error at start.
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect to %s: %w", describe(cfg), err)
+	}
 	s := &Store{pool: pool, Now: time.Now}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// describe names the server and database of cfg, without the password.
+func describe(cfg *pgxpool.Config) string {
+	c := cfg.ConnConfig
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
 }
 
 // Close closes the pool, waiting for connections in use to be returned.

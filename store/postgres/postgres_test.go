@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,13 +36,9 @@ func TestOpenConcurrentlyMigratesOnce(t *testing.T) {
 		}
 	}
 	s := openURL(t, url, nil)
-	var n, v int
-	if err := s.pool.QueryRow(context.Background(),
-		`SELECT count(*), max(version) FROM schema_migrations`).Scan(&n, &v); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 || v != SchemaVersion() {
-		t.Errorf("schema_migrations has %d rows, max version %d; want 1, %d", n, v, SchemaVersion())
+	v, err := s.SchemaVersion(context.Background())
+	if n := count(t, s, `SELECT count(*) FROM schema_migrations`); err != nil || n != 1 || v != LatestSchemaVersion() {
+		t.Errorf("schema_migrations has %d rows, version %d (%v); want 1, %d", n, v, err, LatestSchemaVersion())
 	}
 }
 
@@ -50,7 +47,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	url := freshSchema(t)
 	s := openURL(t, url, nil)
 	if _, err := s.pool.Exec(context.Background(),
-		`INSERT INTO schema_migrations (version, name) VALUES ($1, 'from_the_future')`, SchemaVersion()+1); err != nil {
+		`INSERT INTO schema_migrations (version, name) VALUES ($1, 'from_the_future')`, LatestSchemaVersion()+1); err != nil {
 		t.Fatal(err)
 	}
 	_, err := Open(context.Background(), url)
@@ -60,8 +57,15 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 }
 
 func TestOpenBadURL(t *testing.T) {
-	if _, err := Open(context.Background(), "postgres://127.0.0.1:1/x?connect_timeout=1"); err == nil {
+	_, err := Open(context.Background(), "postgres://someone:secret@127.0.0.1:1/x?connect_timeout=1")
+	if err == nil {
 		t.Fatal("Open on a closed port succeeded")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "postgres: connect to someone@127.0.0.1:1/x") || strings.Contains(msg, "secret") {
+		t.Errorf("error = %q, want it to name the server and not the password", msg)
+	}
+	if _, err := Open(context.Background(), "postgres://%zz"); err == nil {
+		t.Error("Open with a malformed URL succeeded")
 	}
 }
 
