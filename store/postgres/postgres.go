@@ -6,6 +6,30 @@
 // each claim carrying an owner and an expiry, so any number of processes can
 // take due work without two taking the same row, and the work of a process
 // that dies is taken by the others once its leases expire.
+//
+// Articles are deduplicated by unique indexes (feed, identity) and (feed,
+// non-empty link key) with INSERT ... ON CONFLICT DO NOTHING, deliveries by
+// (subscription, article), and RecordPoll locks the feed row first, so the
+// same items recorded by two processes at once still make each article and
+// each delivery exactly once.
+//
+// # Operations
+//
+//   - Pool size: pool_max_conns in the URL (default DefaultMaxConns = 10).
+//     Each process needs about one connection per concurrent poll worker and
+//     deliverer plus a few; the sum over all processes must stay under the
+//     server's max_connections (100 by default).
+//   - Leases: the ClaimOptions.Lease of the callers. A lease must outlast the
+//     work it covers (a slow feed fetch, a rate-limited post), or another
+//     process takes the work while it is still being done; it bounds how
+//     long a dead process's work waits. The expiry compares the callers'
+//     clocks (ClaimOptions.Now), so processes on several machines need
+//     synchronized clocks (NTP), with skew far below the lease.
+//   - Times are stored as timestamptz at microsecond resolution.
+//   - Behind PgBouncer in transaction mode, add
+//     default_query_exec_mode=exec to the URL (no named prepared
+//     statements); migrations take a transaction-level advisory lock, which
+//     works there too.
 package postgres
 
 import (
