@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -248,5 +249,38 @@ func TestConcurrentRecordPollRecordsEachArticleOnce(t *testing.T) {
 	if got := count(t, a, `SELECT count(*) FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
 		WHERE s.guild_id = 'g4'`); got != 0 {
 		t.Errorf("the subscription that saw the items got %d deliveries, want 0", got)
+	}
+}
+
+func TestConcurrentSubscribeToOneNewFeed(t *testing.T) {
+	t.Parallel()
+	a, b, clock := twoProcesses(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		s := []*Store{a, b}[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Everyone also repeats the same (guild, channel): one wins, the rest conflict.
+			_, err := s.Subscribe(ctx, store.NewSubscription{GuildID: fmt.Sprint("g", i%4), ChannelID: "c",
+				Feed: store.Feed{URL: "https://new.example/rss"}, Seen: []store.Article{article("1")}, NextPollAt: clock.Now()})
+			if err != nil && !errors.Is(err, store.ErrConflict) {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := count(t, a, `SELECT count(*) FROM feeds`); n != 1 {
+		t.Errorf("%d feeds, want 1", n)
+	}
+	if n := count(t, a, `SELECT count(*) FROM subscriptions`); n != 4 {
+		t.Errorf("%d subscriptions, want 4", n)
+	}
+	if n := count(t, a, `SELECT count(*) FROM articles`); n != 1 {
+		t.Errorf("%d articles, want 1", n)
+	}
+	if n := count(t, a, `SELECT count(*) FROM deliveries`); n != 0 {
+		t.Errorf("%d deliveries for an item every subscriber saw, want 0", n)
 	}
 }
