@@ -144,7 +144,8 @@ func (w *textWriter) owe(sep string) {
 	if w.b.Len() == 0 {
 		return
 	}
-	if len(sep) > len(w.pending) {
+	// A paragraph break beats a line break, which beats a space.
+	if len(sep) > len(w.pending) || (sep == "\n" && w.pending == " ") {
 		w.pending = sep
 	}
 }
