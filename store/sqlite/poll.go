@@ -29,7 +29,7 @@ func (s *Store) ClaimDueFeeds(ctx context.Context, o store.ClaimOptions) ([]stor
 				  AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.feed_id = c.id AND s.paused = 0)
 				ORDER BY c.next_poll_at, c.id
 				LIMIT ?)
-			RETURNING `+feedCols,
+			RETURNING `+feedReturning,
 			o.Owner, ts(o.Now.Add(o.Lease)), now, now, limit)
 		if err != nil {
 			return err
@@ -114,7 +114,7 @@ func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (sto
 				lease_until    = CASE WHEN lease_owner = ?4 THEN NULL ELSE lease_until END,
 				lease_owner    = CASE WHEN lease_owner = ?4 THEN '' ELSE lease_owner END
 			WHERE id = ?5
-			RETURNING `+feedCols,
+			RETURNING `+feedReturning,
 			f.Error, ts(f.PolledAt), ts(f.NextPollAt), f.Owner, f.FeedID).Scan(r.dest()...)
 		feed = r.feed()
 		return err

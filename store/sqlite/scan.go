@@ -3,6 +3,7 @@ package sqlite
 import (
 	"database/sql"
 	"encoding/json"
+	"strings"
 
 	"newsbot/store"
 )
@@ -17,6 +18,12 @@ const (
 	articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
 		a.published_at, a.summary, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
 	deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error, d.attempts, d.created_at`
+)
+
+// RETURNING clauses take unqualified column names.
+var (
+	feedReturning = strings.ReplaceAll(feedCols, "f.", "")
+	subReturning  = strings.ReplaceAll(subCols, "s.", "")
 )
 
 type feedRow struct {

@@ -28,7 +28,7 @@ func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.
 			ON CONFLICT (url) DO UPDATE SET
 				title    = CASE WHEN excluded.title    <> '' THEN excluded.title    ELSE f.title    END,
 				site_url = CASE WHEN excluded.site_url <> '' THEN excluded.site_url ELSE f.site_url END
-			RETURNING `+feedCols,
+			RETURNING `+feedReturning,
 			ns.Feed.URL, ns.Feed.Title, ns.Feed.SiteURL, ts(next), ts(now)).Scan(fr.dest()...)
 		if err != nil {
 			return fmt.Errorf("feed: %w", err)
@@ -53,7 +53,7 @@ func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.
 
 		var sr subRow
 		err = tx.QueryRowContext(ctx, `INSERT INTO subscriptions AS s (guild_id, channel_id, feed_id, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING `+subCols,
+			VALUES (?, ?, ?, ?, ?) RETURNING `+subReturning,
 			ns.GuildID, ns.ChannelID, feed.ID, ns.CreatedBy, ts(now)).Scan(sr.dest()...)
 		if err != nil {
 			return err
