@@ -1,0 +1,266 @@
+package summarize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// agencies are the credits a dateline may carry after a place name:
+// "LONDON (Reuters) -", "Boston (CNN)". Lower case.
+var agencies = map[string]bool{
+	"cnn": true, "reuters": true, "ap": true, "afp": true, "upi": true, "pa": true, "bbc": true,
+	"dpa": true, "efe": true, "ansa": true, "xinhua": true, "bloomberg": true, "ians": true,
+	"pti": true, "ani": true, "kyodo": true, "yonhap": true, "tass": true, "cnn student news": true,
+	"cnn money": true, "cnnmoney": true, "ew.com": true, "the hollywood reporter": true,
+	"mashable": true, "people.com": true, "time.com": true, "variety": true, "billboard": true,
+	"rolling stone": true, "fortune": true, "wired": true, "cnet": true, "ap photo": true,
+}
+
+// stripDateline removes a dateline at the start of a sentence: "(CNN)",
+// "New Delhi, India (CNN) --", "LONDON (Reuters) -", "WASHINGTON:" or
+// "PARIS —". It returns s unchanged when there is none.
+func stripDateline(s string) string {
+	if rest, ok := stripParenDateline(s); ok {
+		return rest
+	}
+	if rest, ok := stripCapsDateline(s); ok {
+		return rest
+	}
+	return s
+}
+
+func stripParenDateline(s string) (string, bool) {
+	open := strings.IndexByte(s, '(')
+	if open < 0 || open > 60 {
+		return s, false
+	}
+	closeAt := strings.IndexByte(s[open:], ')')
+	if closeAt < 0 || closeAt > 40 {
+		return s, false
+	}
+	closeAt += open
+	inside := strings.TrimSpace(s[open+1 : closeAt])
+	if inside == "" || len(strings.Fields(inside)) > 4 || !startsUpper(inside) {
+		return s, false
+	}
+	prefix := strings.TrimSpace(s[:open])
+	if prefix != "" {
+		if !agencies[strings.ToLower(inside)] {
+			return s, false
+		}
+		// The place: at most five capitalized words, commas and dots.
+		words := strings.Fields(prefix)
+		if len(words) > 5 {
+			return s, false
+		}
+		for _, w := range words {
+			if !startsUpper(w) {
+				return s, false
+			}
+		}
+	}
+	return trimSeparator(s[closeAt+1:])
+}
+
+// stripCapsDateline removes "WASHINGTON:" or "NEW YORK, N.Y. —": words in
+// capitals, an optional mixed-case region after a comma ("SAN FRANCISCO,
+// Calif. -"), then a colon or a dash.
+func stripCapsDateline(s string) (string, bool) {
+	rest := s
+	letters := 0
+	words := 0
+	for words < 5 {
+		w, after, _ := strings.Cut(rest, " ")
+		if w == "" || !allCaps(strings.TrimRight(w, ":,")) {
+			break
+		}
+		letters += len(w)
+		words++
+		rest = after
+		if strings.HasSuffix(w, ":") {
+			if letters < 3 {
+				return s, false
+			}
+			return trimSeparator(rest)
+		}
+		if strings.HasSuffix(w, ",") {
+			// A region may follow: up to two words, then the separator.
+			for k := 0; k < 3; k++ {
+				if sep, ok := cutSeparator(rest); ok {
+					return trimSeparator(sep)
+				}
+				_, rest, _ = strings.Cut(rest, " ")
+			}
+			return s, false
+		}
+	}
+	if words == 0 || letters < 3 {
+		return s, false
+	}
+	if sep, ok := cutSeparator(rest); ok {
+		return trimSeparator(sep)
+	}
+	return s, false
+}
+
+// cutSeparator strips a leading dash word ("-", "--", "—", "–") from s.
+func cutSeparator(s string) (string, bool) {
+	w, after, ok := strings.Cut(s, " ")
+	if !ok {
+		return s, false
+	}
+	switch w {
+	case "-", "--", "\u2014", "\u2013":
+		return after, true
+	}
+	return s, false
+}
+
+// allCaps reports whether w has letters and all of them are capitals.
+func allCaps(w string) bool {
+	n := 0
+	for _, r := range w {
+		switch {
+		case unicode.IsUpper(r):
+			n++
+		case unicode.IsLower(r), unicode.IsDigit(r):
+			return false
+		}
+	}
+	return n > 0
+}
+
+// trimSeparator drops the dashes or colon after a dateline; it fails when no
+// real text follows.
+func trimSeparator(s string) (string, bool) {
+	s = strings.TrimLeft(s, " \t:-\u2014\u2013")
+	if len(s) < 2 {
+		return s, false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if !(unicode.IsLetter(r) || unicode.IsDigit(r) || isOpening(r)) {
+		return s, false
+	}
+	return s, true
+}
+
+// boilerplatePrefixes start sentences that are credits, links or page
+// furniture, never news. Lower case.
+var boilerplatePrefixes = []string{
+	"(reporting by", "reporting by", "(editing by", "editing by", "(additional reporting",
+	"additional reporting by", "(writing by", "writing by", "compiled by",
+	"read more", "related:", "related articles", "see also:", "sign up", "subscribe to",
+	"subscribe now", "click here", "advertisement", "follow us", "follow @", "like us on",
+	"photo:", "photo credit", "photograph:", "photos:", "image:", "image copyright",
+	"image caption", "picture:", "pictured:", "(photo", "(picture", "caption:", "credit:",
+	"media playback is", "share this", "copyright", "all rights reserved", "watch the video",
+	"scroll down for video", "last updated", "published:", "updated:", "by .", "email this",
+	"story highlights", "download the", "get the app", "this article was", "this story has been",
+	"more on this story", "continue reading", "for more news", "visit ", "©",
+}
+
+// boilerplateInside marks sentences that credit reporters wherever it stands.
+var boilerplateInside = []string{
+	"contributed to this report", "contributed reporting", "contributed to this story",
+	"all rights reserved", "getty images", "(ap photo", "/ap photo", "reuters/", "©",
+}
+
+// isBoilerplate reports whether a sentence is a credit or page furniture.
+func isBoilerplate(s string) bool {
+	head := s
+	if len(head) > 40 {
+		head = head[:40]
+	}
+	lh := strings.ToLower(head)
+	for _, p := range boilerplatePrefixes {
+		if strings.HasPrefix(lh, p) {
+			return true
+		}
+	}
+	if len(s) < 400 {
+		ls := strings.ToLower(s)
+		for _, p := range boilerplateInside {
+			if strings.Contains(ls, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stripTrailingCredit removes a credit in brackets that ends a sentence:
+// "... by Friday. (Reporting by Jane Doe; Editing by John Roe)".
+func stripTrailingCredit(s string) string {
+	if !strings.HasSuffix(s, ")") {
+		return s
+	}
+	i := strings.LastIndexByte(s, '(')
+	if i <= 0 {
+		return s
+	}
+	if isBoilerplate(s[i:]) {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// jaccard of two sorted sets of term ids.
+func jaccard(a, b []int32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// containment is the share of a's terms that are also in b.
+func containment(a, b []int32) float64 {
+	if len(a) == 0 {
+		return 0
+	}
+	inter := 0
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a))
+}
+
+// nearDuplicate reports whether two sentences (as sorted term sets) say
+// the same thing: nearly the same words, or one nearly inside the other.
+func nearDuplicate(a, b []int32) bool {
+	if len(a) < 2 || len(b) < 2 {
+		return false
+	}
+	if jaccard(a, b) >= dupJaccard {
+		return true
+	}
+	short, long := a, b
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	return len(short) >= 4 && containment(short, long) >= dupContainment
+}

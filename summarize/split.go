@@ -1,0 +1,186 @@
+package summarize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// splitParagraphs cuts plain text into paragraphs at line breaks. A line
+// break inside a paragraph is as good a boundary as any: feeds and the
+// evaluation data put one paragraph on a line.
+func splitParagraphs(text string) []string {
+	var out []string
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		line = strings.TrimSpace(line)
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// abbreviations never end a sentence when followed by a capital: titles
+// before names and words usually followed by a number or a name. Compared in
+// lower case, without the final dot.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "sr": true, "jr": true,
+	"st": true, "mt": true, "ft": true, "gen": true, "gov": true, "sen": true, "rep": true,
+	"rev": true, "hon": true, "lt": true, "col": true, "sgt": true, "capt": true, "cpl": true,
+	"maj": true, "adm": true, "cmdr": true, "insp": true, "supt": true, "det": true, "pres": true,
+	"messrs": true, "mme": true, "mlle": true, "sra": true, "srta": true, "hr": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"no": true, "nos": true, "vol": true, "p": true, "pp": true, "fig": true, "art": true,
+	"vs": true, "v": true, "approx": true, "est": true, "ca": true, "cf": true, "al": true,
+	"dept": true, "univ": true, "assn": true, "bros": true, "nr": true, "tel": true,
+}
+
+// numberAbbreviations end a sentence unless a number follows ("No. 5").
+var numberAbbreviations = map[string]bool{"no": true, "nos": true, "vol": true, "p": true, "pp": true, "art": true, "fig": true, "nr": true}
+
+// sentenceStarters are capitalized words that, after an initialism such as
+// "U.S." or "Inc.", show that a new sentence begins.
+var sentenceStarters = map[string]bool{
+	"The": true, "A": true, "An": true, "He": true, "She": true, "It": true, "They": true,
+	"We": true, "I": true, "But": true, "And": true, "In": true, "On": true, "At": true,
+	"This": true, "That": true, "These": true, "Those": true, "There": true, "His": true,
+	"Her": true, "Its": true, "Their": true, "Our": true, "If": true, "When": true,
+	"While": true, "After": true, "As": true, "So": true, "Yet": true, "However": true,
+	"Meanwhile": true, "Mr": true, "Mrs": true, "Ms": true, "Dr": true, "Some": true,
+	"Many": true, "Most": true, "Other": true, "Officials": true, "Last": true, "Earlier": true,
+	"Since": true, "For": true, "Now": true, "Then": true, "What": true, "Why": true, "How": true,
+}
+
+func isClosing(r rune) bool {
+	switch r {
+	case '"', '\'', ')', ']', '}', '\u201d', '\u2019', '\u00bb', '\u203a':
+		return true
+	}
+	return false
+}
+
+func isOpening(r rune) bool {
+	switch r {
+	case '"', '\'', '(', '[', '\u201c', '\u2018', '\u00ab', '\u2039', '\u00bf', '\u00a1', '-', '\u2013', '\u2014':
+		return true
+	}
+	return false
+}
+
+// splitSentences cuts one paragraph into sentences. A sentence ends at . ! ?
+// or … (and any closing quotes or brackets after them) when white space and
+// then a capital letter, a digit or an opening quote follow, unless the
+// word before the dot is a known abbreviation, an initial or an initialism
+// that does not end the sentence. The end of the paragraph always ends a
+// sentence.
+func splitSentences(p string, out []string) []string {
+	start := 0
+	n := len(p)
+	for i := 0; i < n; {
+		c := p[i]
+		if c != '.' && c != '!' && c != '?' && !(c == 0xE2 && strings.HasPrefix(p[i:], "\u2026")) {
+			i++
+			continue
+		}
+		// j: end of the run of terminators and closers.
+		j := i
+		for j < n {
+			r, sz := utf8.DecodeRuneInString(p[j:])
+			if r == '.' || r == '!' || r == '?' || r == '\u2026' || isClosing(r) {
+				j += sz
+				continue
+			}
+			break
+		}
+		if j >= n {
+			break
+		}
+		r, _ := utf8.DecodeRuneInString(p[j:])
+		if !unicode.IsSpace(r) {
+			i = j
+			continue
+		}
+		k := j
+		for k < n {
+			r, sz := utf8.DecodeRuneInString(p[k:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			k += sz
+		}
+		if k >= n {
+			break
+		}
+		next, _ := utf8.DecodeRuneInString(p[k:])
+		if !(unicode.IsUpper(next) || unicode.IsDigit(next) || isOpening(next) || unicode.Is(unicode.Lo, next)) {
+			i = j
+			continue
+		}
+		if c == '.' && j == i+1 && !endsSentenceAtDot(p[start:i], p[k:]) {
+			i = j
+			continue
+		}
+		if s := strings.TrimSpace(p[start:j]); s != "" {
+			out = append(out, s)
+		}
+		start = k
+		i = k
+	}
+	if s := strings.TrimSpace(p[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// endsSentenceAtDot decides a single dot between before (the sentence so
+// far) and after (the text after the white space).
+func endsSentenceAtDot(before, after string) bool {
+	// The word before the dot.
+	w := before
+	if i := strings.LastIndexFunc(before, func(r rune) bool { return unicode.IsSpace(r) || r == '(' || r == '"' || r == '\u201c' }); i >= 0 {
+		_, sz := utf8.DecodeRuneInString(before[i:])
+		w = before[i+sz:]
+	}
+	if w == "" {
+		return true
+	}
+	nextWord := after
+	if i := strings.IndexFunc(after, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }); i >= 0 {
+		nextWord = after[:i]
+	}
+	nextWord = strings.TrimRight(nextWord, ".,;:!?\"'")
+	lw := strings.ToLower(w)
+	if numberAbbreviations[lw] {
+		r, _ := utf8.DecodeRuneInString(after)
+		return !unicode.IsDigit(r)
+	}
+	if abbreviations[lw] {
+		return false
+	}
+	// A single capital letter: an initial ("John F. Kennedy").
+	if r, sz := utf8.DecodeRuneInString(w); sz == len(w) && unicode.IsUpper(r) {
+		return sentenceStarters[nextWord]
+	}
+	// Initialisms with inner dots (U.S., e.g., a.m.) and company suffixes end
+	// the sentence only when a typical sentence opener follows.
+	if strings.IndexByte(w, '.') >= 0 {
+		return sentenceStarters[nextWord]
+	}
+	switch lw {
+	case "inc", "corp", "co", "ltd", "plc", "llc", "bros", "etc":
+		return sentenceStarters[nextWord] || !startsUpper(nextWord)
+	}
+	return true
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}

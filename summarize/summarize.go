@@ -1,0 +1,491 @@
+// Package summarize picks the sentences that tell a news article best.
+//
+// It is extractive and explainable: the text is split into sentences
+// (surviving abbreviations, initials, decimals, quotes and URLs), cleaned of
+// datelines, credits, page furniture and repeated sentences, and each
+// sentence is scored by its position, its similarity to the whole article
+// and to the article's lead, its overlap with the title, and its length.
+// Sentences are then picked greedily with a redundancy penalty and returned
+// in their original order. Pure Go, deterministic, no network.
+package summarize
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Document is an article to summarize.
+type Document struct {
+	Title    string
+	Text     string
+	HTML     bool   // Text is HTML
+	Language string // ISO 639-1 code, or "" to detect it from the text
+}
+
+// Options says how long the summary should be.
+type Options struct {
+	Sentences int     // sentences to keep; 0 means 3
+	Ratio     float64 // if > 0, keep this fraction of the sentences instead
+	MaxChars  int     // 0 = no limit; sentences are never cut, only left out
+}
+
+// Stats compares the summary with the article.
+type Stats struct {
+	SentencesTotal, SentencesKept, WordsBefore, WordsAfter int
+}
+
+// Reduction is how much shorter the summary is, in percent of words (84
+// means "84% shorter").
+func (s Stats) Reduction() int {
+	if s.WordsBefore <= 0 {
+		return 0
+	}
+	r := 100 - int(math.Round(100*float64(s.WordsAfter)/float64(s.WordsBefore)))
+	return max(r, 0)
+}
+
+// Summary is the result of Summarize.
+type Summary struct {
+	Sentences []string // in the article's order
+	Keywords  []string // the article's most telling words, best first
+	Language  string   // ISO 639-1 code used
+	Stats     Stats
+}
+
+// ErrNoText is returned for input that holds no prose: empty, white space,
+// binary data or markup only.
+var ErrNoText = errors.New("summarize: no text to summarize")
+
+// DefaultSentences is the summary length when Options says nothing.
+const DefaultSentences = 3
+
+// maxInputBytes bounds the work on absurd inputs: only the first 8 MiB of
+// a text are read (news articles are a few KiB).
+const maxInputBytes = 8 << 20
+
+// maxKeywords is how many keywords a Summary lists.
+const maxKeywords = 10
+
+// Split cuts plain text into sentences, one paragraph per line, exactly as
+// Summarize does before cleaning. The evaluation's Lead-3 uses it.
+func Split(text string) []string {
+	var out []string
+	for _, p := range splitParagraphs(text) {
+		out = splitSentences(p, out)
+	}
+	return out
+}
+
+// sent is one sentence of the article.
+type sent struct {
+	text       string
+	para       int // paragraph number
+	words      int
+	terms      []int32 // term ids in order, stop words left out
+	set        []int32 // sorted distinct term ids
+	candidate  bool
+	score      float64
+	norm       float64 // length of the tf-idf vector
+	index      int     // position among candidates
+	firstInPar bool
+}
+
+// workspace holds the per-call maps and buffers, reused through a pool so a
+// summary costs few allocations.
+type workspace struct {
+	termOf  map[string]int32 // lower-case word → term id, -1 for stop words
+	stemID  map[string]int32 // stem → term id
+	surface []string         // term id → first lower-case word seen
+	tf      []float64        // term id → count in the article
+	sf      []int32          // term id → sentences containing it
+	idf     []float64
+	dense   []float64 // scratch vector indexed by term id
+	buf     []byte
+	terms   []int32
+}
+
+var workspaces = sync.Pool{New: func() any {
+	return &workspace{termOf: make(map[string]int32), stemID: make(map[string]int32)}
+}}
+
+func (ws *workspace) reset() {
+	clear(ws.termOf)
+	clear(ws.stemID)
+	ws.surface = ws.surface[:0]
+	ws.tf = ws.tf[:0]
+	ws.sf = ws.sf[:0]
+	ws.idf = ws.idf[:0]
+	ws.terms = ws.terms[:0]
+}
+
+// Summarize picks the sentences that best summarize doc.
+func Summarize(doc Document, opts Options) (Summary, error) {
+	return summarize(doc, opts, &defaultParams)
+}
+
+func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
+	text := doc.Text
+	if len(text) > maxInputBytes {
+		text = text[:maxInputBytes]
+	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
+	if doc.HTML {
+		text = htmlToText(text)
+	}
+	title := strings.TrimSpace(doc.Title)
+	if doc.HTML {
+		title = strings.TrimSpace(htmlToText(title))
+	}
+	if !looksLikeText(text) {
+		return Summary{}, ErrNoText
+	}
+
+	var lang *language
+	if doc.Language != "" {
+		lang = languageByCode(doc.Language)
+	}
+	if lang == nil {
+		sample := text
+		if len(sample) > 3000 {
+			sample = sample[:3000]
+		}
+		lang = detectLanguage(title + "\n" + sample)
+	}
+
+	ws := workspaces.Get().(*workspace)
+	defer workspaces.Put(ws)
+	ws.reset()
+
+	// Split, count and clean.
+	var sents []sent
+	var stats Stats
+	for pi, p := range splitParagraphs(text) {
+		var raw []string
+		raw = splitSentences(p, raw)
+		for si, s := range raw {
+			w := countWords(s)
+			stats.SentencesTotal++
+			stats.WordsBefore += w
+			c := stripTrailingCredit(stripDateline(s))
+			if isBoilerplate(c) {
+				continue
+			}
+			cw := countWords(c)
+			if cw == 0 {
+				continue
+			}
+			sents = append(sents, sent{text: c, para: pi, words: cw, firstInPar: si == 0})
+		}
+	}
+	if len(sents) == 0 {
+		return Summary{}, ErrNoText
+	}
+
+	// Terms.
+	titleTerms := ws.tokenize(lang, title, nil)
+	titleSet := sortedSet(titleTerms)
+	for i := range sents {
+		start := len(ws.terms)
+		ws.terms = ws.tokenize(lang, sents[i].text, ws.terms)
+		sents[i].terms = ws.terms[start:len(ws.terms):len(ws.terms)]
+	}
+	for i := range sents {
+		sents[i].set = sortedSet(sents[i].terms)
+	}
+
+	// Candidates: long enough, and not a near copy of an earlier sentence.
+	var cands []*sent
+	for i := range sents {
+		s := &sents[i]
+		if s.words < minWords || len(s.set) == 0 {
+			continue
+		}
+		dup := false
+		for j := len(cands) - 1; j >= 0 && j >= len(cands)-dupWindow; j-- {
+			if nearDuplicate(s.set, cands[j].set) {
+				dup = true
+				break
+			}
+		}
+		for j := 0; !dup && j < min(dupLead, len(cands)-dupWindow); j++ {
+			if nearDuplicate(s.set, cands[j].set) {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		s.candidate = true
+		s.index = len(cands)
+		cands = append(cands, s)
+	}
+	if len(cands) == 0 {
+		// Only fragments: fall back to every non-empty sentence.
+		for i := range sents {
+			sents[i].index = len(cands)
+			cands = append(cands, &sents[i])
+		}
+	}
+
+	p := &ps.untitled
+	if len(titleSet) > 0 {
+		p = &ps.titled
+	}
+	ws.weigh(cands)
+	score(ws, cands, titleSet, p)
+
+	k := opts.Sentences
+	if k <= 0 {
+		k = DefaultSentences
+	}
+	if opts.Ratio > 0 {
+		k = max(1, int(math.Round(opts.Ratio*float64(len(cands)))))
+	}
+	chosen := selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda)
+
+	out := Summary{Language: lang.code, Keywords: ws.keywords(cands)}
+	for _, s := range chosen {
+		out.Sentences = append(out.Sentences, s.text)
+		stats.WordsAfter += s.words
+	}
+	stats.SentencesKept = len(chosen)
+	out.Stats = stats
+	return out, nil
+}
+
+// looksLikeText rejects binary junk: text must be mostly letters, with
+// hardly any control characters or invalid bytes.
+func looksLikeText(text string) bool {
+	letters, other, bad := 0, 0, 0
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r == '\n' || r == '\t' || r == '\r' || unicode.IsSpace(r):
+		case r == utf8.RuneError || (unicode.IsControl(r)):
+			bad++
+		default:
+			other++
+		}
+	}
+	total := letters + other + bad
+	return letters > 0 && letters*2 >= total && bad*20 <= total
+}
+
+// countWords counts white-space separated words with a letter or digit.
+func countWords(s string) int {
+	n := 0
+	in, has := false, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if in && has {
+				n++
+			}
+			in, has = false, false
+			continue
+		}
+		in = true
+		if !has && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			has = true
+		}
+	}
+	if in && has {
+		n++
+	}
+	return n
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// tokenize appends the term ids of s to dst: words lower-cased, stop words
+// and one-letter words dropped, the rest stemmed.
+func (ws *workspace) tokenize(lang *language, s string, dst []int32) []int32 {
+	buf := ws.buf[:0]
+	emit := func() {
+		if len(buf) == 0 {
+			return
+		}
+		id, ok := ws.termOf[string(buf)]
+		if !ok {
+			w := string(buf)
+			id = -1
+			if utf8.RuneCountInString(w) > 1 && !lang.stop(w) {
+				st := lang.stemWord(w)
+				if lang.stop(st) {
+					st = ""
+				}
+				if st != "" {
+					sid, ok := ws.stemID[st]
+					if !ok {
+						sid = int32(len(ws.surface))
+						ws.stemID[st] = sid
+						ws.surface = append(ws.surface, w)
+						ws.tf = append(ws.tf, 0)
+						ws.sf = append(ws.sf, 0)
+					}
+					id = sid
+				}
+			}
+			ws.termOf[w] = id
+		}
+		if id >= 0 {
+			dst = append(dst, id)
+		}
+		buf = buf[:0]
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				buf = append(buf, c)
+			case 'A' <= c && c <= 'Z':
+				buf = append(buf, c+'a'-'A')
+			case c == '\'' && len(buf) > 0 && i+1 < len(s) && isASCIILetter(s[i+1]):
+				// "don't", "O'Neill": keep the word whole, drop a final "'s".
+				if i+2 < len(s) && (s[i+1] == 's' || s[i+1] == 'S') && !isASCIILetter(s[i+2]) || i+2 == len(s) && (s[i+1] == 's' || s[i+1] == 'S') {
+					emit()
+					i += 2
+					continue
+				}
+				buf = append(buf, c)
+			default:
+				emit()
+			}
+			i++
+			continue
+		}
+		r, sz := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\u2019' && len(buf) > 0 && i+sz < len(s) && isASCIILetter(s[i+sz]):
+			if (s[i+sz] == 's' || s[i+sz] == 'S') && (i+sz+1 == len(s) || !isASCIILetter(s[i+sz+1])) {
+				emit()
+				i += sz + 1
+				continue
+			}
+			buf = append(buf, '\'')
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		default:
+			emit()
+		}
+		i += sz
+	}
+	emit()
+	ws.buf = buf
+	return dst
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func sortedSet(terms []int32) []int32 {
+	if len(terms) == 0 {
+		return nil
+	}
+	set := slices.Clone(terms)
+	slices.Sort(set)
+	return slices.Compact(set)
+}
+
+// weigh computes term frequencies, sentence frequencies and idf over the
+// candidate sentences, and each sentence's vector length.
+func (ws *workspace) weigh(cands []*sent) {
+	nt := len(ws.surface)
+	for _, s := range cands {
+		for _, t := range s.terms {
+			ws.tf[t]++
+		}
+		for _, t := range s.set {
+			ws.sf[t]++
+		}
+	}
+	ws.idf = slices.Grow(ws.idf[:0], nt)[:nt]
+	n := float64(len(cands))
+	for t := 0; t < nt; t++ {
+		if ws.sf[t] == 0 {
+			ws.idf[t] = 0
+			continue
+		}
+		ws.idf[t] = math.Log((n + 1) / float64(ws.sf[t]))
+	}
+	if cap(ws.dense) < nt {
+		ws.dense = make([]float64, nt)
+	}
+	ws.dense = ws.dense[:nt]
+	clear(ws.dense)
+	for _, s := range cands {
+		s.norm = ws.sentNorm(s)
+	}
+}
+
+// sentNorm is the length of the sentence's tf-idf vector.
+func (ws *workspace) sentNorm(s *sent) float64 {
+	var sum float64
+	forCounts(s.terms, s.set, func(t int32, c float64) {
+		w := c * ws.idf[t]
+		sum += w * w
+	})
+	return math.Sqrt(sum)
+}
+
+// forCounts calls f with each distinct term of a sentence and its count.
+// terms is short, so counting by scanning is cheaper than a map.
+func forCounts(terms, set []int32, f func(t int32, c float64)) {
+	if len(terms) == len(set) {
+		for _, t := range set {
+			f(t, 1)
+		}
+		return
+	}
+	for _, t := range set {
+		c := 0
+		for _, u := range terms {
+			if u == t {
+				c++
+			}
+		}
+		f(t, float64(c))
+	}
+}
+
+// keywords are the terms with the highest tf·idf that occur at least twice,
+// named by the first form seen in the text.
+func (ws *workspace) keywords(cands []*sent) []string {
+	type kw struct {
+		t int32
+		w float64
+	}
+	var all []kw
+	for t := range ws.surface {
+		if ws.tf[t] < 2 || ws.sf[t] == 0 {
+			continue
+		}
+		all = append(all, kw{int32(t), ws.tf[t] * (ws.idf[t] + 1)})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].w != all[j].w {
+			return all[i].w > all[j].w
+		}
+		return all[i].t < all[j].t
+	})
+	var out []string
+	for _, k := range all {
+		if len(out) == maxKeywords {
+			break
+		}
+		if utf8.RuneCountInString(ws.surface[k.t]) < 3 {
+			continue
+		}
+		out = append(out, ws.surface[k.t])
+	}
+	_ = cands
+	return out
+}
