@@ -25,19 +25,24 @@ func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]st
 	now := ts(o.Now)
 	var out []store.Delivery
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		// Deliveries are taken in id order and each one only if fewer than
+		// ?4 claimable ones of its subscription come before it (a count
+		// bounded by LIMIT on the (subscription_id, id) index), so the scan
+		// stops after ?5 rows instead of ranking every pending delivery.
 		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET claim_owner = ?1, claim_until = ?2
 			WHERE id IN (
-				SELECT id FROM (
-					SELECT d.id,
-						row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.id) AS n
-					FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-					WHERE d.state = 'pending'
-					  AND s.paused = 0
-					  AND (d.retry_at IS NULL OR d.retry_at <= ?3)
-					  AND (d.claim_until IS NULL OR d.claim_until < ?3)
-				)
-				WHERE ?4 < 0 OR n <= ?4
-				ORDER BY id
+				SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+				WHERE d.state = 'pending'
+				  AND s.paused = 0
+				  AND (d.retry_at IS NULL OR d.retry_at <= ?3)
+				  AND (d.claim_until IS NULL OR d.claim_until < ?3)
+				  AND (?4 < 0 OR (SELECT count(*) FROM (
+						SELECT 1 FROM deliveries e
+						WHERE e.subscription_id = d.subscription_id AND e.state = 'pending' AND e.id < d.id
+						  AND (e.retry_at IS NULL OR e.retry_at <= ?3)
+						  AND (e.claim_until IS NULL OR e.claim_until < ?3)
+						LIMIT ?4)) < ?4)
+				ORDER BY d.id
 				LIMIT ?5)
 			RETURNING id`,
 			o.Owner, ts(o.Now.Add(o.Lease)), now, perSub, limit)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"newsbot/store"
 )
@@ -69,9 +70,17 @@ func (s *Store) SearchArticles(ctx context.Context, guildID, query string, limit
 // ftsQuery turns untrusted text into an FTS5 query that cannot be a syntax
 // error: every whitespace-separated word becomes a quoted phrase (quotes
 // doubled inside), so operators (OR, NOT, NEAR), column filters, '*', '^',
-// '-' and parentheses are just text; words with no letter or digit, which
+// '-' and parentheses are just text; control characters are blanks; words with no letter or digit, which
 // would make empty phrases, are dropped. The phrases are ANDed.
 func ftsQuery(q string) string {
+	// NUL would cut the query short inside SQLite; no control character or
+	// invalid UTF-8 belongs in a search anyway.
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, q)
 	var terms []string
 	for _, w := range strings.Fields(q) {
 		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {

@@ -447,3 +447,24 @@ func BenchmarkClaimDeliveries(b *testing.B) {
 		}
 	}
 }
+
+// FuzzSearchArticles checks that no user text makes the search fail.
+func FuzzSearchArticles(f *testing.F) {
+	for _, seed := range []string{"volcano", `"`, "a OR b", "NEAR(a b)", "-x", "*", "col:x", "^a", "(", `"a" "`, "\x00", "ü"} {
+		f.Add(seed)
+	}
+	s := mustOpen(f)
+	ctx := context.Background()
+	sub, err := s.Subscribe(ctx, store.NewSubscription{GuildID: "g", ChannelID: "c", Feed: store.Feed{URL: "https://example.com/feed"}, NextPollAt: t0})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := s.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, Owner: "p", Articles: crashItems("volcano", "a", "b"), PolledAt: t0, NextPollAt: t0}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, err := s.SearchArticles(ctx, "g", q, 5); err != nil {
+			t.Errorf("SearchArticles(%q): %v", q, err)
+		}
+	})
+}

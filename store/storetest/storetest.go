@@ -1125,7 +1125,7 @@ func testSearchUntrustedQueries(e *env) {
 	for _, q := range []string{
 		"", "   ", `"`, `""`, `"volcano`, `volcano"`, "*", "volcano*", "-volcano", "volcano -lava", "OR", "AND", "NOT",
 		"volcano OR budget", "NEAR(volcano lava)", "title:volcano", "{title}: volcano", "(", ")", "^volcano", "+", "'",
-		"volcano AND", "\x00", "💥", "c++", "'; DROP TABLE articles; --", `\`, "NOT volcano", ":", "a:b:c",
+		"volcano AND", "\x00", "\x00volcano", "vol\x00cano 0", "\xff\xfe", "💥", "c++", "'; DROP TABLE articles; --", `\`, "NOT volcano", ":", "a:b:c",
 	} {
 		if _, err := e.st.SearchArticles(e.ctx, "g1", q, 10); err != nil {
 			e.t.Errorf("SearchArticles(%q): %v", q, err)

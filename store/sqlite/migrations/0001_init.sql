@@ -88,6 +88,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_article_id ON deliveries (article_id);
 CREATE INDEX deliveries_pending ON deliveries (id) WHERE state = 'pending';
+CREATE INDEX deliveries_pending_subscription ON deliveries (subscription_id, id) WHERE state = 'pending';
 
 -- Full-text search over what a guild can ask /latest about. The index keeps
 -- its own copy of the text (sentences and keywords joined by spaces, not JSON)
