@@ -25,12 +25,17 @@ func (s *Store) KnownArticles(ctx context.Context, feedID int64, keys []string) 
 
 func (s *Store) known(ctx context.Context, feedID int64, keys []string, into map[string]bool) error {
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",")
-	args := make([]any, 0, 2*len(keys)+2)
-	args = append(args, feedID)
+	// The feed id and the keys, once for each of the four SELECTs (identity
+	// and link key, in articles and in pruned_articles).
+	one := make([]any, 0, len(keys)+1)
+	one = append(one, feedID)
 	for _, k := range keys {
-		args = append(args, k)
+		one = append(one, k)
 	}
-	args = append(args, args...) // the same again for pruned_articles
+	args := make([]any, 0, 4*len(one))
+	for range 4 {
+		args = append(args, one...)
+	}
 	// Pruned articles count as known: their items may still be in the feed.
 	q := `SELECT identity FROM %[1]s WHERE feed_id = ? AND identity IN (%[2]s)
 		UNION SELECT link_key FROM %[1]s WHERE feed_id = ? AND link_key <> '' AND link_key IN (%[2]s)`

@@ -65,8 +65,9 @@ const pragmas = "_pragma=busy_timeout(5000)" +
 
 // Open opens (creating if needed) the database at dsn and migrates it. dsn
 // is a file path, ":memory:", or a "file:" URI (whose own parameters are
-// kept); callers strip the "sqlite:" prefix of DATABASE_URL.
+// kept), with or without the "sqlite:" prefix DATABASE_URL gives it.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	dsn = strings.TrimPrefix(dsn, "sqlite:")
 	if dsn == "" {
 		return nil, errors.New("sqlite: empty database name")
 	}
@@ -108,9 +109,6 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // SetNow replaces the clock (storetest.Clocked).
 func (s *Store) SetNow(now func() time.Time) { s.Now = now }
-
-// DB exposes the underlying database for tests and maintenance tools.
-func (s *Store) DB() *sql.DB { return s.db }
 
 type migration struct {
 	version int

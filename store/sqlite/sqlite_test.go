@@ -58,6 +58,7 @@ func TestOpenPragmas(t *testing.T) {
 	}{
 		{filepath.Join(dir, "plain.db"), "wal"},
 		{"file:" + filepath.Join(dir, "uri.db") + "?cache=private", "wal"},
+		{"sqlite:" + filepath.Join(dir, "prefixed.db"), "wal"},
 		{":memory:", "memory"},
 		{"file::memory:", "memory"},
 	} {

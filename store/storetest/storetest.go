@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RecordPollLostLease", testRecordPollLostLease},
 		{"RecordPollUnknownFeed", testRecordPollUnknownFeed},
 		{"RecordPollFailure", testRecordPollFailure},
+		{"KnownArticles", testKnownArticles},
 		{"FailingFeedNotices", testFailingFeedNotices},
 		{"ArticleRoundTrip", testArticleRoundTrip},
 		{"ClaimDeliveries", testClaimDeliveries},
@@ -777,6 +778,59 @@ func testRecordPollFailure(e *env) {
 	subs, _ := e.st.ListSubscriptions(e.ctx, "g")
 	if f := subs[0].Feed; f.ErrorCount != 0 || f.LastError != "" {
 		t.Errorf("a success did not reset the errors: %+v", f)
+	}
+}
+
+func testKnownArticles(e *env) {
+	t := e.t
+	sub := e.subscribe("g", "c", 1, article("seen"))
+	other := e.subscribe("g", "c", 2, article("elsewhere"))
+	e.poll(sub.FeedID, article("polled"))
+	known := func(feedID int64, keys ...string) []string {
+		t.Helper()
+		m, err := e.st.KnownArticles(e.ctx, feedID, keys)
+		if err != nil {
+			t.Fatalf("KnownArticles(%d, %q): %v", feedID, keys, err)
+		}
+		var got []string
+		for _, k := range keys { // in the order asked
+			if m[k] {
+				got = append(got, k)
+			}
+		}
+		for k, v := range m {
+			if v && !slices.Contains(keys, k) {
+				t.Errorf("KnownArticles returned %q, which was not asked", k)
+			}
+		}
+		return got
+	}
+	seen, polled, elsewhere := article("seen"), article("polled"), article("elsewhere")
+	keys := []string{seen.Identity, "guid:new", polled.LinkKey, elsewhere.Identity, "", "https://example.com/new"}
+	if got, want := known(sub.FeedID, keys...), []string{seen.Identity, polled.LinkKey}; !slices.Equal(got, want) {
+		t.Errorf("known = %q, want %q", got, want)
+	}
+	if got, want := known(other.FeedID, keys...), []string{elsewhere.Identity}; !slices.Equal(got, want) {
+		t.Errorf("other feed: known = %q, want %q", got, want)
+	}
+	if got := known(sub.FeedID); len(got) != 0 {
+		t.Errorf("no keys: %q", got)
+	}
+	// Many keys at once (more than one query's worth of parameters).
+	var many []string
+	for i := range 1200 {
+		many = append(many, fmt.Sprint("guid:unknown-", i))
+	}
+	many = append(many, polled.Identity)
+	if got := known(sub.FeedID, many...); !slices.Equal(got, []string{polled.Identity}) {
+		t.Errorf("among 1201 keys: known = %q", got)
+	}
+	// Pruned articles still count as known.
+	if _, err := e.st.PruneArticles(e.ctx, t0.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := known(sub.FeedID, seen.Identity, polled.LinkKey, "guid:new"), []string{seen.Identity, polled.LinkKey}; !slices.Equal(got, want) {
+		t.Errorf("after pruning: known = %q, want %q", got, want)
 	}
 }
 
