@@ -591,3 +591,19 @@ func TestWildText(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestKnownArticlesWildKeys(t *testing.T) {
+	t.Parallel()
+	s, clock := openTest(t)
+	ctx := context.Background()
+	now := clock.Now()
+	sub := subscribe(t, s, "g", "c", "https://feed.example/rss", now)
+	a := article("nul\x00id")
+	if _, err := s.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, NextPollAt: now, Articles: []store.Article{a}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.KnownArticles(ctx, sub.FeedID, []string{a.Identity, a.Identity, "other\xff"})
+	if err != nil || len(m) != 1 || !m[a.Identity] {
+		t.Fatalf("KnownArticles = %v, %v; want the NUL identity known as asked", m, err)
+	}
+}
