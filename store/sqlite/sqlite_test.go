@@ -469,3 +469,20 @@ func FuzzSearchArticles(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRecordPollNotModified records a 304: the common case of a round
+// of polls.
+func BenchmarkRecordPollNotModified(b *testing.B) {
+	s := mustOpen(b)
+	ctx := context.Background()
+	sub, err := s.Subscribe(ctx, store.NewSubscription{GuildID: "g", ChannelID: "c", Feed: store.Feed{URL: "https://example.com/feed"}, NextPollAt: t0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, Owner: "bench", NotModified: true, PolledAt: t0, NextPollAt: t0}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
