@@ -12,11 +12,12 @@ import (
 
 // claimFeedsSQL leases due feeds in one statement. The inner SELECT picks
 // feeds that are due, have at least one unpaused subscription and whose
-// lease is free or expired (lease_until < now), oldest due first; FOR UPDATE SKIP LOCKED makes
-// concurrent claimers pass over each other's rows instead of waiting, and
-// under READ COMMITTED the lease condition is re-checked on the latest row
-// version once locked, so a feed another process leased a moment ago is
-// dropped rather than taken twice. The UPDATE then stamps the lease.
+// lease is free or expired (lease_until < now), oldest due first. FOR UPDATE
+// SKIP LOCKED makes concurrent claimers pass over each other's rows instead
+// of waiting (a feed whose poll is being recorded is skipped too), and under
+// READ COMMITTED the lease condition is re-checked on the latest row version
+// once locked, so a feed another process leased a moment ago is dropped
+// rather than taken twice. The UPDATE then stamps the lease.
 const claimFeedsSQL = `
 WITH due AS (
 	SELECT f.id FROM feeds f
