@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -160,28 +161,29 @@ var boilerplatePrefixes = []string{
 	"more on this story", "continue reading", "for more news", "visit ", "©",
 }
 
-// boilerplateInside marks sentences that credit reporters wherever it stands.
-var boilerplateInside = []string{
-	"contributed to this report", "contributed reporting", "contributed to this story",
-	"all rights reserved", "getty images", "(ap photo", "/ap photo", "reuters/", "©",
-}
+// boilerplateInside marks credits wherever they stand in a sentence;
+// each is found by a case-sensitive core ("ontributed" matches
+// "Contributed" and "contributed").
+var boilerplateInside = []string{"ontributed ", "ights reserved", "etty Images", "AP Photo", "Reuters/", "©"}
 
 // isBoilerplate reports whether a sentence is a credit or page furniture.
 func isBoilerplate(s string) bool {
-	head := s
-	if len(head) > 40 {
-		head = head[:40]
+	var arr [40]byte
+	n := copy(arr[:], s)
+	for i := range arr[:n] {
+		if c := arr[i]; 'A' <= c && c <= 'Z' {
+			arr[i] = c + 'a' - 'A'
+		}
 	}
-	lh := strings.ToLower(head)
+	lh := unsafeString(arr[:n])
 	for _, p := range boilerplatePrefixes {
-		if strings.HasPrefix(lh, p) {
+		if len(p) <= len(lh) && lh[:len(p)] == p {
 			return true
 		}
 	}
-	if len(s) < 400 {
-		ls := strings.ToLower(s)
+	if len(s) < 250 { // credits are short
 		for _, p := range boilerplateInside {
-			if strings.Contains(ls, p) {
+			if strings.Contains(s, p) {
 				return true
 			}
 		}
@@ -205,11 +207,18 @@ func stripTrailingCredit(s string) string {
 	return s
 }
 
-// jaccard of two sorted sets of term ids.
-func jaccard(a, b []int32) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
+// signature is a 64-bit Bloom filter of a sentence's terms, to rule out
+// most pairs before comparing them term by term.
+func signature(set []int32) uint64 {
+	var sig uint64
+	for _, t := range set {
+		sig |= 1 << (uint32(t) & 63)
 	}
+	return sig
+}
+
+// intersect counts the terms two sorted sets share.
+func intersect(a, b []int32) int {
 	inter := 0
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
@@ -224,43 +233,40 @@ func jaccard(a, b []int32) float64 {
 			j++
 		}
 	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
+	return inter
 }
 
-// containment is the share of a's terms that are also in b.
-func containment(a, b []int32) float64 {
-	if len(a) == 0 {
-		return 0
-	}
-	inter := 0
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			inter++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(inter) / float64(len(a))
-}
-
-// nearDuplicate reports whether two sentences (as sorted term sets) say
-// the same thing: nearly the same words, or one nearly inside the other.
-func nearDuplicate(a, b []int32) bool {
+// nearDuplicate reports whether two sentences (as sorted term sets with
+// their signatures) say the same thing: nearly the same words (Jaccard at
+// least dupJaccard), or one of at least four terms nearly all inside the
+// other (dupContainment).
+func nearDuplicate(a, b []int32, sa, sb uint64) bool {
 	if len(a) < 2 || len(b) < 2 {
 		return false
 	}
-	if jaccard(a, b) >= dupJaccard {
+	short, long, sl := a, b, sb
+	if len(short) > len(long) {
+		short, long, sl = b, a, sa
+	}
+	// Terms of short that may be in long: an upper bound on the overlap.
+	maybe := 0
+	for _, t := range short {
+		if sl&(1<<(uint32(t)&63)) != 0 {
+			maybe++
+		}
+	}
+	needJ := dupJaccard * float64(len(long)) // overlap ≥ J·|union| ≥ J·|long|
+	needC := dupContainment * float64(len(short))
+	if len(short) < 4 {
+		needC = math.Inf(1)
+	}
+	need := min(needJ, needC)
+	if float64(maybe) < need {
+		return false
+	}
+	inter := intersect(short, long)
+	if float64(inter) >= dupJaccard*float64(len(short)+len(long)-inter) {
 		return true
 	}
-	short, long := a, b
-	if len(short) > len(long) {
-		short, long = long, short
-	}
-	return len(short) >= 4 && containment(short, long) >= dupContainment
+	return float64(inter) >= needC
 }

@@ -280,7 +280,7 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float
 		taken[best] = true
 		dup := false
 		for _, p := range picked {
-			if nearDuplicate(s.set, p.set) {
+			if nearDuplicate(s.set, p.set, s.sig, p.sig) {
 				dup = true
 				break
 			}

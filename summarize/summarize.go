@@ -18,6 +18,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
 )
 
 // Document is an article to summarize.
@@ -89,6 +91,7 @@ type sent struct {
 	words      int
 	terms      []int32 // term ids in order, stop words left out
 	set        []int32 // sorted distinct term ids
+	sig        uint64  // signature(set)
 	candidate  bool
 	score      float64
 	norm       float64 // length of the tf-idf vector
@@ -99,24 +102,31 @@ type sent struct {
 // workspace holds the per-call maps and buffers, reused through a pool so a
 // summary costs few allocations.
 type workspace struct {
-	termOf  map[string]int32 // lower-case word → term id, -1 for stop words
-	stemID  map[string]int32 // stem → term id
-	surface []string         // term id → first lower-case word seen
-	tf      []float64        // term id → count in the article
-	sf      []int32          // term id → sentences containing it
-	idf     []float64
-	dense   []float64 // scratch vector indexed by term id
-	buf     []byte
-	terms   []int32
+	words      wordTable        // the article's distinct lower-case words
+	termOfWord []int32          // word id → term id, -1 for stop words
+	stemID     map[string]int32 // stem → term id, for stems the shared cache has no id for
+	surface    []int32          // term id → first word id seen with it
+	localGen   []uint32         // global stem id → gen when localID was set
+	localID    []int32          // global stem id → term id in this article
+	gen        uint32
+	tf         []float64 // term id → count in the article
+	sf         []int32   // term id → sentences containing it
+	idf        []float64
+	dense      []float64 // scratch vector indexed by term id
+	buf        []byte
+	terms      []int32
 }
 
 var workspaces = sync.Pool{New: func() any {
-	return &workspace{termOf: make(map[string]int32), stemID: make(map[string]int32)}
+	return &workspace{stemID: make(map[string]int32)}
 }}
 
 func (ws *workspace) reset() {
-	clear(ws.termOf)
+	ws.words.reset()
 	clear(ws.stemID)
+	if len(ws.stemID) == 0 && len(ws.surface) > 1<<16 {
+		ws.stemID = make(map[string]int32)
+	}
 	ws.surface = ws.surface[:0]
 	ws.tf = ws.tf[:0]
 	ws.sf = ws.sf[:0]
@@ -148,18 +158,6 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 		return Summary{}, ErrNoText
 	}
 
-	var lang *language
-	if doc.Language != "" {
-		lang = languageByCode(doc.Language)
-	}
-	if lang == nil {
-		sample := text
-		if len(sample) > 3000 {
-			sample = sample[:3000]
-		}
-		lang = detectLanguage(title + "\n" + sample)
-	}
-
 	ws := workspaces.Get().(*workspace)
 	defer workspaces.Put(ws)
 	ws.reset()
@@ -178,7 +176,10 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 			if isBoilerplate(c) {
 				continue
 			}
-			cw := countWords(c)
+			cw := w
+			if len(c) != len(s) {
+				cw = countWords(c)
+			}
 			if cw == 0 {
 				continue
 			}
@@ -189,16 +190,32 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 		return Summary{}, ErrNoText
 	}
 
-	// Terms.
-	titleTerms := ws.tokenize(lang, title, nil)
-	titleSet := sortedSet(titleTerms)
+	// Words, then the language, then terms: each distinct word is looked up
+	// once per article.
+	ws.terms = ws.splitWords(title, ws.terms)
+	titleEnd := len(ws.terms)
+	ends := make([]int, len(sents))
 	for i := range sents {
-		start := len(ws.terms)
-		ws.terms = ws.tokenize(lang, sents[i].text, ws.terms)
-		sents[i].terms = ws.terms[start:len(ws.terms):len(ws.terms)]
+		ws.terms = ws.splitWords(sents[i].text, ws.terms)
+		ends[i] = len(ws.terms)
+	}
+	var lang *language
+	if doc.Language != "" {
+		lang = languageByCode(doc.Language)
+	}
+	if lang == nil {
+		lang = ws.detectLanguage(ws.terms[titleEnd:])
+	}
+	ws.resolveTerms(lang)
+	titleSet := sortedSet(ws.toTerms(ws.terms[:titleEnd]))
+	start := titleEnd
+	for i := range sents {
+		sents[i].terms = ws.toTerms(ws.terms[start:ends[i]])
+		start = ends[i]
 	}
 	for i := range sents {
 		sents[i].set = sortedSet(sents[i].terms)
+		sents[i].sig = signature(sents[i].set)
 	}
 
 	// Candidates: long enough, and not a near copy of an earlier sentence.
@@ -210,13 +227,13 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 		}
 		dup := false
 		for j := len(cands) - 1; j >= 0 && j >= len(cands)-dupWindow; j-- {
-			if nearDuplicate(s.set, cands[j].set) {
+			if nearDuplicate(s.set, cands[j].set, s.sig, cands[j].sig) {
 				dup = true
 				break
 			}
 		}
 		for j := 0; !dup && j < min(dupLead, len(cands)-dupWindow); j++ {
-			if nearDuplicate(s.set, cands[j].set) {
+			if nearDuplicate(s.set, cands[j].set, s.sig, cands[j].sig) {
 				dup = true
 			}
 		}
@@ -265,12 +282,28 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 // hardly any control characters or invalid bytes.
 func looksLikeText(text string) bool {
 	letters, other, bad := 0, 0, 0
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+				letters++
+			case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			case c < 0x20 || c == 0x7f:
+				bad++
+			default:
+				other++
+			}
+			i++
+			continue
+		}
+		r, sz := utf8.DecodeRuneInString(text[i:])
+		i += sz
 		switch {
-		case unicode.IsLetter(r):
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
 			letters++
-		case r == '\n' || r == '\t' || r == '\r' || unicode.IsSpace(r):
-		case r == utf8.RuneError || (unicode.IsControl(r)):
+		case unicode.IsSpace(r):
+		case r == utf8.RuneError || unicode.IsControl(r):
 			bad++
 		default:
 			other++
@@ -280,12 +313,27 @@ func looksLikeText(text string) bool {
 	return letters > 0 && letters*2 >= total && bad*20 <= total
 }
 
+// asciiSpace marks the ASCII white space bytes.
+var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, '\v': true, '\f': true}
+
 // countWords counts white-space separated words with a letter or digit.
 func countWords(s string) int {
 	n := 0
 	in, has := false, false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var space, alnum bool
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
+			alnum = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+			i++
+		} else {
+			r, sz := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			alnum = unicode.IsLetter(r) || unicode.IsDigit(r)
+			i += sz
+		}
+		if space {
 			if in && has {
 				n++
 			}
@@ -293,9 +341,7 @@ func countWords(s string) int {
 			continue
 		}
 		in = true
-		if !has && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			has = true
-		}
+		has = has || alnum
 	}
 	if in && has {
 		n++
@@ -305,83 +351,188 @@ func countWords(s string) int {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// tokenize appends the term ids of s to dst: words lower-cased, stop words
-// and one-letter words dropped, the rest stemmed.
-func (ws *workspace) tokenize(lang *language, s string, dst []int32) []int32 {
-	buf := ws.buf[:0]
-	emit := func() {
-		if len(buf) == 0 {
-			return
-		}
-		id, ok := ws.termOf[string(buf)]
-		if !ok {
-			w := string(buf)
-			id = -1
-			if utf8.RuneCountInString(w) > 1 && !lang.stop(w) {
-				st := lang.stemWord(w)
-				if lang.stop(st) {
-					st = ""
-				}
-				if st != "" {
-					sid, ok := ws.stemID[st]
-					if !ok {
-						sid = int32(len(ws.surface))
-						ws.stemID[st] = sid
-						ws.surface = append(ws.surface, w)
-						ws.tf = append(ws.tf, 0)
-						ws.sf = append(ws.sf, 0)
-					}
-					id = sid
-				}
-			}
-			ws.termOf[w] = id
-		}
-		if id >= 0 {
-			dst = append(dst, id)
-		}
-		buf = buf[:0]
+// byteClass sorts ASCII bytes for splitWords.
+var byteClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = classLower
 	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classLower
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = classUpper
+	}
+	t['\''] = classApostrophe
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = classMulti
+	}
+	return t
+}()
+
+const (
+	classSep = iota
+	classLower
+	classUpper
+	classApostrophe
+	classMulti
+)
+
+// splitWords appends the word ids of s to dst: letters and digits,
+// lower-cased, an apostrophe inside a word kept ("don't") and a final "'s"
+// dropped. Word ids index the article's wordTable.
+func (ws *workspace) splitWords(s string, dst []int32) []int32 {
+	buf := ws.buf[:0]
+	for i := 0; i <= len(s); {
+		if i < len(s) {
+			c := s[i]
+			switch byteClass[c] {
+			case classLower:
 				buf = append(buf, c)
-			case 'A' <= c && c <= 'Z':
+				i++
+				continue
+			case classUpper:
 				buf = append(buf, c+'a'-'A')
-			case c == '\'' && len(buf) > 0 && i+1 < len(s) && isASCIILetter(s[i+1]):
-				// "don't", "O'Neill": keep the word whole, drop a final "'s".
-				if i+2 < len(s) && (s[i+1] == 's' || s[i+1] == 'S') && !isASCIILetter(s[i+2]) || i+2 == len(s) && (s[i+1] == 's' || s[i+1] == 'S') {
-					emit()
-					i += 2
+				i++
+				continue
+			case classApostrophe:
+				if len(buf) > 0 && i+1 < len(s) && isASCIILetter(s[i+1]) {
+					if (s[i+1] == 's' || s[i+1] == 'S') && (i+2 == len(s) || !isASCIILetter(s[i+2])) {
+						i += 2 // possessive: end the word here
+						break
+					}
+					buf = append(buf, c)
+					i++
 					continue
 				}
-				buf = append(buf, c)
+				i++
+			case classMulti:
+				r, sz := utf8.DecodeRuneInString(s[i:])
+				if r == '\u2019' && len(buf) > 0 && i+sz < len(s) && isASCIILetter(s[i+sz]) {
+					if (s[i+sz] == 's' || s[i+sz] == 'S') && (i+sz+1 == len(s) || !isASCIILetter(s[i+sz+1])) {
+						i += sz + 1
+						break
+					}
+					buf = append(buf, '\'')
+					i += sz
+					continue
+				}
+				if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+					buf = utf8.AppendRune(buf, unicode.ToLower(r))
+					i += sz
+					continue
+				}
+				i += sz
 			default:
-				emit()
+				i++
 			}
+		} else {
 			i++
+		}
+		// A separator: the word in buf, if any, ends.
+		if len(buf) == 0 {
 			continue
 		}
-		r, sz := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\u2019' && len(buf) > 0 && i+sz < len(s) && isASCIILetter(s[i+sz]):
-			if (s[i+sz] == 's' || s[i+sz] == 'S') && (i+sz+1 == len(s) || !isASCIILetter(s[i+sz+1])) {
-				emit()
-				i += sz + 1
-				continue
-			}
-			buf = append(buf, '\'')
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			buf = utf8.AppendRune(buf, unicode.ToLower(r))
-		default:
-			emit()
+		h := hashWord(buf)
+		id, ok := ws.words.lookup(buf, h)
+		if !ok {
+			id = int32(ws.words.n)
+			ws.words.insert(buf, h, id)
 		}
-		i += sz
+		dst = append(dst, id)
+		buf = buf[:0]
 	}
-	emit()
 	ws.buf = buf
 	return dst
+}
+
+// detectLanguage picks the language of the article from its first words
+// (word ids).
+func (ws *workspace) detectLanguage(wids []int32) *language {
+	sample := wids[:min(len(wids), detectWords)]
+	en := 0
+	for _, w := range sample[:min(len(sample), 100)] {
+		if english.IsStopWord(ws.words.word(w)) {
+			en++
+		}
+	}
+	n := min(len(sample), 100)
+	if n >= 20 && en*100 >= n*englishShare {
+		return languages[0]
+	}
+	var counts [16]int
+	for _, w := range sample {
+		m := stopMask(ws.words.word(w))
+		for i := range languages {
+			if m&(1<<i) != 0 {
+				counts[i]++
+			}
+		}
+	}
+	best := 0
+	for i := range languages {
+		if counts[i] > counts[best] {
+			best = i
+		}
+	}
+	return languages[best]
+}
+
+// resolveTerms gives every word of the article its term id (-1 for stop
+// words): words with the same stem share one.
+func (ws *workspace) resolveTerms(lang *language) {
+	ws.gen++
+	if ws.gen == 0 { // wrapped: forget every stamp
+		clear(ws.localGen)
+		ws.gen = 1
+	}
+	ws.termOfWord = slices.Grow(ws.termOfWord[:0], ws.words.n)[:ws.words.n]
+	for w := range ws.words.n {
+		info := lang.term(ws.words.word(int32(w)))
+		id := int32(-1)
+		switch {
+		case info.gid >= 0:
+			g := int(info.gid)
+			if g >= len(ws.localGen) {
+				n := max(g+1, 2*len(ws.localGen), 1024)
+				ws.localGen = append(ws.localGen, make([]uint32, n-len(ws.localGen))...)
+				ws.localID = append(ws.localID, make([]int32, n-len(ws.localID))...)
+			}
+			if ws.localGen[g] == ws.gen {
+				id = ws.localID[g]
+			} else {
+				id = ws.newTerm(int32(w))
+				ws.localGen[g], ws.localID[g] = ws.gen, id
+			}
+		case info.stem != "":
+			// Not in the shared cache (it is full): a map of our own.
+			sid, ok := ws.stemID[info.stem]
+			if !ok {
+				sid = ws.newTerm(int32(w))
+				ws.stemID[info.stem] = sid
+			}
+			id = sid
+		}
+		ws.termOfWord[w] = id
+	}
+}
+
+func (ws *workspace) newTerm(word int32) int32 {
+	id := int32(len(ws.surface))
+	ws.surface = append(ws.surface, word)
+	ws.tf = append(ws.tf, 0)
+	ws.sf = append(ws.sf, 0)
+	return id
+}
+
+// toTerms turns word ids into term ids in place, dropping stop words.
+func (ws *workspace) toTerms(wids []int32) []int32 {
+	out := wids[:0]
+	for _, w := range wids {
+		if t := ws.termOfWord[w]; t >= 0 {
+			out = append(out, t)
+		}
+	}
+	return out[:len(out):len(out)]
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
@@ -481,10 +632,10 @@ func (ws *workspace) keywords(cands []*sent) []string {
 		if len(out) == maxKeywords {
 			break
 		}
-		if utf8.RuneCountInString(ws.surface[k.t]) < 3 {
+		if utf8.RuneCountInString(ws.words.word(ws.surface[k.t])) < 3 {
 			continue
 		}
-		out = append(out, ws.surface[k.t])
+		out = append(out, ws.words.word(ws.surface[k.t]))
 	}
 	_ = cands
 	return out
