@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -59,6 +60,9 @@ func parseBytes(body []byte, contentType, baseURL string) (*Feed, error) {
 	switch trimmed[0] {
 	case '<':
 		body = decodeXML(body, contentType)
+		if err := checkStructure(body); err != nil {
+			return nil, err
+		}
 	case '{':
 		body = decodeText(body, contentType, false)
 		isJSON = true
@@ -76,6 +80,72 @@ func parseBytes(body []byte, contentType, baseURL string) (*Feed, error) {
 		return nil, fmt.Errorf("%w: JSON without feed title or items", ErrNotFeed)
 	}
 	return convertFeed(gf, baseURL), nil
+}
+
+// structural are the elements that give a feed its shape.
+var structural = map[string]bool{
+	"rss": true, "channel": true, "item": true, "rdf:RDF": true, "feed": true, "entry": true,
+}
+
+// checkStructure rejects XML whose feed elements are not properly nested.
+// gofeed parses leniently (it has to: real feeds carry unescaped HTML such
+// as a bare <br> inside a description) and quietly repairs a feed whose
+// <item> is closed by </rss>, dropping whatever was cut. Mismatches among
+// other elements stay tolerated; a mismatch that involves rss, channel,
+// item, feed or entry means the document is broken, and saying so beats
+// posting half of it.
+func checkStructure(body []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil } // already UTF-8
+	var stack []string
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			stack = append(stack, qualified(t.Name))
+		case xml.EndElement:
+			name := qualified(t.Name)
+			i := len(stack) - 1
+			for i >= 0 && stack[i] != name {
+				i--
+			}
+			if i < 0 {
+				if structural[name] {
+					line, _ := d.InputPos()
+					return fmt.Errorf("%w: XML syntax error on line %d: unexpected </%s>", ErrMalformed, line, name)
+				}
+				continue // a stray end tag inside some text
+			}
+			for j := len(stack) - 1; j > i; j-- {
+				if open := stack[j]; structural[open] || (structural[name] && j == i+1) {
+					line, _ := d.InputPos()
+					return fmt.Errorf("%w: XML syntax error on line %d: element <%s> closed by </%s>", ErrMalformed, line, open, name)
+				}
+			}
+			stack = stack[:i]
+		}
+	}
+	for _, open := range stack {
+		if structural[open] {
+			line, _ := d.InputPos()
+			return fmt.Errorf("%w: XML syntax error on line %d: unexpected EOF, <%s> not closed", ErrMalformed, line, open)
+		}
+	}
+	return nil
+}
+
+func qualified(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
 }
 
 // convertFeed turns gofeed's universal feed into ours.

@@ -190,15 +190,25 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"truncated", string(readFixture(t, "malformed.xml")), ErrMalformed, "line 13: unexpected EOF"},
 		{"bad attribute", "<rss version=\"2.0\"><channel>\n<item <title>x</title></item></channel></rss>", ErrMalformed, "line 2"},
+		{"item closed by rss", `<?xml version="1.0"?><rss version="2.0"><channel><title>Broken<item></rss>`, ErrMalformed, "element <item> closed by </rss>"},
+		{"unclosed entry", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>x</title>\n</feed>", ErrMalformed, "line 2"},
 		{"bad JSON", `{"version": "https://jsonfeed.org/version/1.1", "items": [}`, ErrMalformed, "invalid character"},
 		{"html", string(readFixture(t, "article_news.html")), ErrNotFeed, "root element"},
 		{"empty", "  \n", ErrNotFeed, "empty"},
+		// Sloppy HTML inside a description is tolerated.
+		{"bare html in description", `<rss><channel><title>T</title><item><title>x</title><description>a<br>b <p>c</description></item></channel></rss>`, nil, ""},
 		{"text", "hello, world", ErrNotFeed, "neither XML nor JSON"},
 		{"other XML", `<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>`, ErrNotFeed, ""},
 		{"other JSON", `{"name": "not a feed"}`, ErrNotFeed, ""},
 	}
 	for _, tt := range tests {
 		_, err := Parse(strings.NewReader(tt.doc), "", "")
+		if tt.want == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
 		if !errors.Is(err, tt.want) {
 			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
 			continue
