@@ -53,7 +53,6 @@ func TestParseRSSQuirks(t *testing.T) {
 		t.Errorf("image = %q, want %q", merge.ImageURL, want)
 	}
 	wantContent := "The two largest makers of small mechanical parts said on Tuesday they would combine, creating a company that sells nearly half of the world’s widgets.\n\n" +
-		"The Widget Works plant in Springfield.\n\n" +
 		"“We are stronger together,” said the chief executive of Widget Works.\nAnalysts expect regulators to look closely at the deal.\n\n" +
 		"Shares of both companies rose more than 8 percent in early trading."
 	if merge.Content != wantContent {

@@ -24,6 +24,9 @@ var skipElements = map[atom.Atom]bool{
 	atom.Math: true, atom.Head: true, atom.Title: true, atom.Button: true,
 	atom.Select: true, atom.Textarea: true, atom.Canvas: true, atom.Audio: true,
 	atom.Video: true, atom.Map: true,
+	// A picture's caption describes the picture, not the story; summaries
+	// that quote it read oddly.
+	atom.Figcaption: true,
 }
 
 // blockElements end a paragraph.
@@ -32,7 +35,7 @@ var blockElements = map[atom.Atom]bool{
 	atom.Header: true, atom.Footer: true, atom.Aside: true, atom.Main: true,
 	atom.Nav: true, atom.Blockquote: true, atom.Pre: true, atom.Ul: true,
 	atom.Ol: true, atom.Li: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
-	atom.Table: true, atom.Tr: true, atom.Figure: true, atom.Figcaption: true,
+	atom.Table: true, atom.Tr: true, atom.Figure: true,
 	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
 	atom.H6: true, atom.Hr: true, atom.Address: true, atom.Details: true,
 	atom.Summary: true, atom.Form: true, atom.Fieldset: true, atom.Body: true,
@@ -94,9 +97,6 @@ func htmlToText(s string) string {
 				if a == atom.Pre && tt == xhtml.StartTagToken {
 					pre++
 				}
-			case a == atom.Img:
-				// Alt text is not content; a picture's caption is in
-				// <figcaption>.
 			}
 		case xhtml.EndTagToken:
 			if blockElements[a] {

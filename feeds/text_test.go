@@ -18,7 +18,8 @@ func TestHTMLToText(t *testing.T) {
 		{"<pre>line 1\n  indented</pre>", "line 1\n  indented"},
 		{"<p>unclosed <b>bold", "unclosed bold"},
 		{"<iframe src=x>frame text</iframe>after", "after"},
-		{"<img src=\"a.png\" alt=\"alt text\">caption", "caption"},
+		{"<img src=\"a.png\" alt=\"alt text\">after", "after"},
+		{"<figure><img src=a.png><figcaption>A caption</figcaption></figure><p>Story</p>", "Story"},
 		{"a < b and c > d", "a < b and c > d"},
 		{"<svg><svg></svg><text>no</text></svg>yes", "yes"},
 	}
