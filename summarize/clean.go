@@ -161,6 +161,14 @@ var boilerplatePrefixes = []string{
 	"more on this story", "continue reading", "for more news", "visit ", "©",
 }
 
+// prefixesByFirst buckets boilerplatePrefixes by their first byte.
+var prefixesByFirst = func() (t [256][]string) {
+	for _, p := range boilerplatePrefixes {
+		t[p[0]] = append(t[p[0]], p)
+	}
+	return t
+}()
+
 // boilerplateInside marks credits wherever they stand in a sentence;
 // each is found by a case-sensitive core ("ontributed" matches
 // "Contributed" and "contributed").
@@ -176,12 +184,15 @@ func isBoilerplate(s string) bool {
 		}
 	}
 	lh := unsafeString(arr[:n])
-	for _, p := range boilerplatePrefixes {
+	if n == 0 {
+		return false
+	}
+	for _, p := range prefixesByFirst[lh[0]] {
 		if len(p) <= len(lh) && lh[:len(p)] == p {
 			return true
 		}
 	}
-	if len(s) < 250 { // credits are short
+	if len(s) < 160 { // credits are short
 		for _, p := range boilerplateInside {
 			if strings.Contains(s, p) {
 				return true

@@ -92,7 +92,6 @@ type sent struct {
 	terms      []int32 // term ids in order, stop words left out
 	set        []int32 // sorted distinct term ids
 	sig        uint64  // signature(set)
-	candidate  bool
 	score      float64
 	norm       float64 // length of the tf-idf vector
 	index      int     // position among candidates
@@ -219,10 +218,80 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 	}
 
 	// Candidates: long enough, and not a near copy of an earlier sentence.
-	var cands []*sent
+	// When that leaves fewer than asked for, short ones are let in too.
+	k := opts.Sentences
+	if k <= 0 {
+		k = DefaultSentences
+	}
+	cands := candidates(sents, minWords, nil)
+	if opts.Ratio <= 0 && len(cands) < k {
+		cands = candidates(sents, 1, cands[:0])
+	}
+	if opts.Ratio > 0 {
+		k = max(1, int(math.Round(opts.Ratio*float64(len(cands)))))
+	}
+
+	p := &ps.untitled
+	if len(titleSet) > 0 {
+		p = &ps.titled
+	}
+	ws.weigh(cands)
+	score(ws, cands, titleSet, p)
+
+	chosen := selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda)
+
+	out := Summary{Language: lang.code, Keywords: ws.keywords(cands)}
+	for _, s := range chosen {
+		out.Sentences = append(out.Sentences, s.text)
+		stats.WordsAfter += s.words
+	}
+	stats.SentencesKept = len(chosen)
+	out.Stats = stats
+	return out, nil
+}
+
+// textClass sorts bytes for looksLikeText and countWords.
+var textClass = func() (t [256]uint8) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = tcBad
+	}
+	t[0x7f] = tcBad
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = tcOther
+	}
+	for _, c := range " \t\n\r\v\f" {
+		t[c] = tcSpace
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = tcLetter, tcLetter
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = tcDigit
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = tcMulti
+	}
+	return t
+}()
+
+const (
+	tcOther = iota
+	tcSpace
+	tcLetter
+	tcDigit
+	tcBad
+	tcMulti
+)
+
+// candidates returns the sentences of at least minWords words that do not
+// repeat an earlier candidate, numbered in order (with minWords > 1, only
+// those with a content word). A sentence is compared
+// with the dupWindow candidates before it and with the first dupLead, which
+// bounds the work on long texts.
+func candidates(sents []sent, minWords int, cands []*sent) []*sent {
 	for i := range sents {
 		s := &sents[i]
-		if s.words < minWords || len(s.set) == 0 {
+		if s.words < minWords || (len(s.set) == 0 && minWords > 1) {
 			continue
 		}
 		dup := false
@@ -240,60 +309,27 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 		if dup {
 			continue
 		}
-		s.candidate = true
 		s.index = len(cands)
 		cands = append(cands, s)
 	}
 	if len(cands) == 0 {
-		// Only fragments: fall back to every non-empty sentence.
+		// Only fragments or stop words: every non-empty sentence.
 		for i := range sents {
 			sents[i].index = len(cands)
 			cands = append(cands, &sents[i])
 		}
 	}
-
-	p := &ps.untitled
-	if len(titleSet) > 0 {
-		p = &ps.titled
-	}
-	ws.weigh(cands)
-	score(ws, cands, titleSet, p)
-
-	k := opts.Sentences
-	if k <= 0 {
-		k = DefaultSentences
-	}
-	if opts.Ratio > 0 {
-		k = max(1, int(math.Round(opts.Ratio*float64(len(cands)))))
-	}
-	chosen := selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda)
-
-	out := Summary{Language: lang.code, Keywords: ws.keywords(cands)}
-	for _, s := range chosen {
-		out.Sentences = append(out.Sentences, s.text)
-		stats.WordsAfter += s.words
-	}
-	stats.SentencesKept = len(chosen)
-	out.Stats = stats
-	return out, nil
+	return cands
 }
 
 // looksLikeText rejects binary junk: text must be mostly letters, with
 // hardly any control characters or invalid bytes.
 func looksLikeText(text string) bool {
-	letters, other, bad := 0, 0, 0
+	var n [tcMulti + 1]int
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
-				letters++
-			case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-			case c < 0x20 || c == 0x7f:
-				bad++
-			default:
-				other++
-			}
+		c := textClass[text[i]]
+		if c != tcMulti {
+			n[c]++
 			i++
 			continue
 		}
@@ -301,47 +337,48 @@ func looksLikeText(text string) bool {
 		i += sz
 		switch {
 		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
-			letters++
+			n[tcLetter]++
 		case unicode.IsSpace(r):
 		case r == utf8.RuneError || unicode.IsControl(r):
-			bad++
+			n[tcBad]++
 		default:
-			other++
+			n[tcOther]++
 		}
 	}
-	total := letters + other + bad
+	letters, bad := n[tcLetter], n[tcBad]
+	total := letters + bad + n[tcOther] + n[tcDigit]
 	return letters > 0 && letters*2 >= total && bad*20 <= total
 }
-
-// asciiSpace marks the ASCII white space bytes.
-var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, '\v': true, '\f': true}
 
 // countWords counts white-space separated words with a letter or digit.
 func countWords(s string) int {
 	n := 0
 	in, has := false, false
 	for i := 0; i < len(s); {
-		c := s[i]
-		var space, alnum bool
-		if c < utf8.RuneSelf {
-			space = asciiSpace[c]
-			alnum = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-			i++
-		} else {
+		c := textClass[s[i]]
+		if c == tcMulti {
 			r, sz := utf8.DecodeRuneInString(s[i:])
-			space = unicode.IsSpace(r)
-			alnum = unicode.IsLetter(r) || unicode.IsDigit(r)
 			i += sz
+			switch {
+			case unicode.IsSpace(r):
+				c = tcSpace
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				c = tcLetter
+			default:
+				c = tcOther
+			}
+		} else {
+			i++
 		}
-		if space {
-			if in && has {
+		if c == tcSpace {
+			if has {
 				n++
 			}
 			in, has = false, false
 			continue
 		}
 		in = true
-		has = has || alnum
+		has = has || c == tcLetter || c == tcDigit
 	}
 	if in && has {
 		n++

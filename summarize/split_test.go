@@ -1,0 +1,49 @@
+package summarize
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestSplitHardCases(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"plain", "One sentence here. Another one there.", []string{"One sentence here.", "Another one there."}},
+		{"US initialism mid-sentence", "The U.S. economy grew. Prices fell.", []string{"The U.S. economy grew.", "Prices fell."}},
+		{"US at sentence end", "He moved to the U.S. The move was hard.", []string{"He moved to the U.S.", "The move was hard."}},
+		{"UK and titles", "Mr. Smith met Dr. Jones in the U.K. on Monday. They talked.", []string{"Mr. Smith met Dr. Jones in the U.K. on Monday.", "They talked."}},
+		{"company suffixes", "Shares of Apple Inc. rose 3%. Acme Corp. Chief Executive Jane Roe said so.", []string{"Shares of Apple Inc. rose 3%.", "Acme Corp. Chief Executive Jane Roe said so."}},
+		{"company at end", "He sold his stake in Acme Corp. The deal closed Friday.", []string{"He sold his stake in Acme Corp.", "The deal closed Friday."}},
+		{"months and numbers", "The law took effect on Jan. 5 and ranks No. 5 in the list. It was new.", []string{"The law took effect on Jan. 5 and ranks No. 5 in the list.", "It was new."}},
+		{"no at end", "The answer was no. He left.", []string{"The answer was no.", "He left."}},
+		{"e.g.", "Some fruit, e.g. Apples and pears, went bad. Then it rained.", []string{"Some fruit, e.g. Apples and pears, went bad.", "Then it rained."}},
+		{"decimals and money", "Growth was 3.5% and profit $1.2 billion. Costs rose 2.5 times.", []string{"Growth was 3.5% and profit $1.2 billion.", "Costs rose 2.5 times."}},
+		{"initials", "John F. Kennedy was president. J. R. R. Tolkien wrote books.", []string{"John F. Kennedy was president.", "J. R. R. Tolkien wrote books."}},
+		{"ellipsis", "He paused... Then he spoke. It was late\u2026 Everyone left.", []string{"He paused...", "Then he spoke.", "It was late\u2026", "Everyone left."}},
+		{"quote closes after stop", "\"We will win,\" he said. \"It is done.\" Then he left.", []string{"\"We will win,\" he said.", "\"It is done.\"", "Then he left."}},
+		{"curly quotes", "\u201cIt is done.\u201d Then he left.", []string{"\u201cIt is done.\u201d", "Then he left."}},
+		{"question in quote continues", "\"Why?\" he asked. She did not answer.", []string{"\"Why?\" he asked.", "She did not answer."}},
+		{"bracket closes", "The vote passed (by a wide margin.) Critics objected.", []string{"The vote passed (by a wide margin.)", "Critics objected."}},
+		{"url and email", "See www.example.com/a.html or mail news@example.co.uk for more. Thanks.", []string{"See www.example.com/a.html or mail news@example.co.uk for more.", "Thanks."}},
+		{"url at end", "Read it at example.com. It is free.", []string{"Read it at example.com.", "It is free."}},
+		{"exclamation and question", "Stop! Who goes there? Nobody.", []string{"Stop!", "Who goes there?", "Nobody."}},
+		{"paragraph without final stop", "A headline without a stop\nThe body starts here. It ends.", []string{"A headline without a stop", "The body starts here.", "It ends."}},
+		{"lower case after stop", "It cost 5 vs. 6 dollars. ok then.", []string{"It cost 5 vs. 6 dollars. ok then."}},
+		{"numbered start", "Prices rose. 2024 was a record year.", []string{"Prices rose.", "2024 was a record year."}},
+		{"St. and Mt.", "They climbed Mt. Everest and visited St. Petersburg. It was cold.", []string{"They climbed Mt. Everest and visited St. Petersburg.", "It was cold."}},
+		{"a.m.", "The blast came at 9 a.m. on Monday. Police arrived.", []string{"The blast came at 9 a.m. on Monday.", "Police arrived."}},
+		{"blank lines and spaces", "  First.  \n\n\n  Second.  ", []string{"First.", "Second."}},
+		{"empty", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Split(tt.in)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Split(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
