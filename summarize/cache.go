@@ -17,9 +17,10 @@ import (
 // copying costs O(1) per word over time. The cache stops growing at
 // wordCacheMax words, so junk input cannot make it grow without bound.
 type wordCache[V any] struct {
-	read  atomic.Pointer[map[string]V]
-	mu    sync.Mutex
-	dirty map[string]V
+	read   atomic.Pointer[map[string]V]
+	mu     sync.Mutex
+	dirty  map[string]V
+	misses int // lookups answered from dirty since the last promotion
 }
 
 const wordCacheMax = 1 << 18
@@ -33,6 +34,11 @@ func (c *wordCache[V]) get(w string, compute func(string) V) V {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v, ok := c.dirty[w]; ok {
+		// Like sync.Map: once the waiting words have cost as many locked
+		// lookups as there are of them, promote them.
+		if c.misses++; c.misses >= len(c.dirty) {
+			c.promote()
+		}
 		return v
 	}
 	v := compute(w)
@@ -48,19 +54,31 @@ func (c *wordCache[V]) get(w string, compute func(string) V) V {
 	}
 	c.dirty[strings.Clone(w)] = v // w may point into a reused buffer
 	if len(c.dirty) >= max(256, n/4) {
-		fresh := make(map[string]V, n+len(c.dirty))
-		if m := c.read.Load(); m != nil {
-			for k, v := range *m {
-				fresh[k] = v
-			}
-		}
-		for k, v := range c.dirty {
-			fresh[k] = v
-		}
-		c.read.Store(&fresh)
-		c.dirty = nil
+		c.promote()
 	}
 	return v
+}
+
+// promote copies the read map and the waiting words into a new read map.
+// The caller holds c.mu.
+func (c *wordCache[V]) promote() {
+	var n int
+	old := c.read.Load()
+	if old != nil {
+		n = len(*old)
+	}
+	fresh := make(map[string]V, n+len(c.dirty))
+	if old != nil {
+		for k, v := range *old {
+			fresh[k] = v
+		}
+	}
+	for k, v := range c.dirty {
+		fresh[k] = v
+	}
+	c.read.Store(&fresh)
+	c.dirty = nil
+	c.misses = 0
 }
 
 // unsafeString views b as a string without copying, for lookups only: the

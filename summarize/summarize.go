@@ -386,7 +386,6 @@ func countWords(s string) int {
 	return n
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // byteClass sorts ASCII bytes for splitWords.
 var byteClass = func() (t [256]uint8) {
