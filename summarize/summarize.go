@@ -386,7 +386,6 @@ func countWords(s string) int {
 	return n
 }
 
-
 // byteClass sorts ASCII bytes for splitWords.
 var byteClass = func() (t [256]uint8) {
 	for c := 'a'; c <= 'z'; c++ {

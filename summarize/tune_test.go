@@ -119,46 +119,47 @@ func TestTune(t *testing.T) {
 		}
 	}
 	grid("current", func(*params) {})
-	vals := func(env string, def []float64) []float64 {
-		if v := os.Getenv(env); v != "" {
-			var out []float64
+	// Each axis is a weight; its values come from an environment variable
+	// (POS=0.5,1,2) or default to the current value.
+	axes := []struct {
+		env string
+		get func(*params) float64
+		set func(*params, float64)
+	}{
+		{"POS", func(p *params) float64 { return p.posWeight }, func(p *params, v float64) { p.posWeight = v }},
+		{"POSS", func(p *params) float64 { return p.posScale }, func(p *params, v float64) { p.posScale = v }},
+		{"CENT", func(p *params) float64 { return p.centWeight }, func(p *params, v float64) { p.centWeight = v }},
+		{"LEAD", func(p *params) float64 { return p.leadWeight }, func(p *params, v float64) { p.leadWeight = v }},
+		{"TITLE", func(p *params) float64 { return p.titleWeight }, func(p *params, v float64) { p.titleWeight = v }},
+		{"SUM", func(p *params) float64 { return p.sumWeight }, func(p *params, v float64) { p.sumWeight = v }},
+		{"DENS", func(p *params) float64 { return p.densWeight }, func(p *params, v float64) { p.densWeight = v }},
+		{"LONGP", func(p *params) float64 { return p.longPenalty }, func(p *params, v float64) { p.longPenalty = v }},
+		{"LONGW", func(p *params) float64 { return float64(p.longWords) }, func(p *params, v float64) { p.longWords = int(v) }},
+		{"SHORT", func(p *params) float64 { return float64(p.shortWords) }, func(p *params, v float64) { p.shortWords = int(v) }},
+		{"MMR", func(p *params) float64 { return p.mmrLambda }, func(p *params, v float64) { p.mmrLambda = v }},
+	}
+	var walk func(i int, p params, name string)
+	walk = func(i int, p params, name string) {
+		if i == len(axes) {
+			grid(name, func(q *params) { *q = p })
+			return
+		}
+		ax := axes[i]
+		vals := []float64{ax.get(&p)}
+		if v := os.Getenv(ax.env); v != "" {
+			vals = vals[:0]
 			for _, f := range strings.Split(v, ",") {
 				var x float64
 				fmt.Sscan(f, &x)
-				out = append(out, x)
-			}
-			return out
-		}
-		return def
-	}
-	for _, pw := range vals("POS", []float64{base.posWeight}) {
-		for _, cw := range vals("CENT", []float64{base.centWeight}) {
-			for _, lw := range vals("LEAD", []float64{base.leadWeight}) {
-				for _, tw := range vals("TITLE", []float64{base.titleWeight}) {
-					for _, sw := range vals("SUM", []float64{base.sumWeight}) {
-						for _, dw := range vals("DENS", []float64{base.densWeight}) {
-							for _, lp := range vals("LONGP", []float64{base.longPenalty}) {
-								for _, lwd := range vals("LONGW", []float64{float64(base.longWords)}) {
-									for _, ps := range vals("POSS", []float64{base.posScale}) {
-										for _, mm := range vals("MMR", []float64{base.mmrLambda}) {
-											for _, sh := range vals("SHORT", []float64{float64(base.shortWords)}) {
-												name := fmt.Sprintf("pos=%g/%g cent=%g lead=%g title=%g sum=%g dens=%g long=%g/%g mmr=%g short=%g", pw, ps, cw, lw, tw, sw, dw, lp, lwd, mm, sh)
-												grid(name, func(p *params) {
-													p.posWeight, p.posScale, p.centWeight, p.leadWeight, p.titleWeight = pw, ps, cw, lw, tw
-													p.sumWeight, p.densWeight, p.longPenalty, p.longWords, p.mmrLambda = sw, dw, lp, int(lwd), mm
-													p.shortWords = int(sh)
-												})
-											}
-										}
-									}
-								}
-							}
-						}
-					}
-				}
+				vals = append(vals, x)
 			}
 		}
+		for _, v := range vals {
+			ax.set(&p, v)
+			walk(i+1, p, fmt.Sprintf("%s %s=%g", name, strings.ToLower(ax.env), v))
+		}
 	}
+	walk(0, base, "")
 	maxWords := 78.0
 	if which != "titled" {
 		maxWords = 105
@@ -174,6 +175,6 @@ func TestTune(t *testing.T) {
 		if i == 25 {
 			break
 		}
-		fmt.Printf("%-95s %.2f/%.2f %.1fw\n", r.name, r.r[0], r.r[1], r.r[2])
+		fmt.Printf("%-120s %.2f/%.2f %.1fw\n", r.name, r.r[0], r.r[1], r.r[2])
 	}
 }
