@@ -202,6 +202,25 @@ func isBoilerplate(s string) bool {
 	return false
 }
 
+// gluedPrefixes are page furniture that lost its line break and got glued
+// to the sentence after it ("Scroll down for video More than 70 animals
+// were seized..."): the prefix goes, the sentence stays.
+var gluedPrefixes = []string{"scroll down for video", "advertisement", "story highlights"}
+
+// stripGluedPrefix removes a glued prefix when a capitalized sentence of a
+// few words follows it.
+func stripGluedPrefix(s string) string {
+	for _, p := range gluedPrefixes {
+		if len(s) > len(p)+1 && strings.EqualFold(s[:len(p)], p) {
+			rest := strings.TrimLeft(s[len(p):], " :-\u2014")
+			if startsUpper(rest) && countWords(rest) >= 4 && !strings.EqualFold(rest[:min(len(rest), len(p))], p) {
+				return rest
+			}
+		}
+	}
+	return s
+}
+
 // stripTrailingCredit removes a credit in brackets that ends a sentence:
 // "... by Friday. (Reporting by Jane Doe; Editing by John Roe)".
 func stripTrailingCredit(s string) string {

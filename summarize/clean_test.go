@@ -65,6 +65,12 @@ func TestBoilerplate(t *testing.T) {
 			t.Errorf("isBoilerplate(%q) = true", s)
 		}
 	}
+	if got := stripGluedPrefix("Scroll down for video More than 70 animals were seized."); got != "More than 70 animals were seized." {
+		t.Errorf("stripGluedPrefix = %q", got)
+	}
+	if got := stripGluedPrefix("Scroll down for video"); got != "Scroll down for video" {
+		t.Errorf("stripGluedPrefix alone = %q", got)
+	}
 	if got := stripTrailingCredit("Prices rose on Friday. (Reporting by Jane Doe; Editing by John Roe)"); got != "Prices rose on Friday." {
 		t.Errorf("stripTrailingCredit = %q", got)
 	}

@@ -171,7 +171,7 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 			w := countWords(s)
 			stats.SentencesTotal++
 			stats.WordsBefore += w
-			c := stripTrailingCredit(stripDateline(s))
+			c := stripTrailingCredit(stripDateline(stripGluedPrefix(s)))
 			if isBoilerplate(c) {
 				continue
 			}
