@@ -74,6 +74,10 @@ func isOpening(r rune) bool {
 	return false
 }
 
+// maybeTerminator marks the bytes that may end a sentence: . ! ? and the
+// first byte of "…".
+var maybeTerminator = [256]bool{'.': true, '!': true, '?': true, 0xE2: true}
+
 // splitSentences cuts one paragraph into sentences. A sentence ends at . ! ?
 // or … (and any closing quotes or brackets after them) when white space and
 // then a capital letter, a digit or an opening quote follow, unless the
@@ -84,8 +88,14 @@ func splitSentences(p string, out []string) []string {
 	start := 0
 	n := len(p)
 	for i := 0; i < n; {
+		for i < n && !maybeTerminator[p[i]] {
+			i++
+		}
+		if i >= n {
+			break
+		}
 		c := p[i]
-		if c != '.' && c != '!' && c != '?' && !(c == 0xE2 && strings.HasPrefix(p[i:], "\u2026")) {
+		if c == 0xE2 && !strings.HasPrefix(p[i:], "\u2026") {
 			i++
 			continue
 		}
