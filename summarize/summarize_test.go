@@ -322,3 +322,31 @@ func syntheticText(n int, seed uint64) string {
 	}
 	return b.String()
 }
+
+// TestConcurrent runs summaries in parallel (the shared caches are the
+// point); run it with -race.
+func TestConcurrent(t *testing.T) {
+	doc := harbor(t)
+	want, _ := Summarize(doc, Options{})
+	texts := []string{doc.Text, syntheticText(2000, 3), syntheticText(3000, 4)}
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			defer func() { done <- true }()
+			for i := 0; i < 20; i++ {
+				if i%3 == 0 {
+					got, _ := Summarize(doc, Options{})
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("goroutine %d: summary changed", g)
+						return
+					}
+					continue
+				}
+				Summarize(Document{Text: texts[(g+i)%len(texts)]}, Options{Sentences: 2 + g})
+			}
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
