@@ -192,7 +192,7 @@ func isBoilerplate(s string) bool {
 			return true
 		}
 	}
-	if len(s) < 160 { // credits are short
+	if len(s) < 120 { // credits are short
 		for _, p := range boilerplateInside {
 			if strings.Contains(s, p) {
 				return true

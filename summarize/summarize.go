@@ -13,7 +13,6 @@ import (
 	"errors"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -144,6 +143,7 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 		text = text[:maxInputBytes]
 	}
 	if !utf8.ValidString(text) {
+		// Invalid bytes become U+FFFD, which looksLikeText counts as junk.
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	if doc.HTML {
@@ -240,7 +240,7 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 
 	chosen := selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda)
 
-	out := Summary{Language: lang.code, Keywords: ws.keywords(cands)}
+	out := Summary{Language: lang.code, Keywords: ws.keywords()}
 	for _, s := range chosen {
 		out.Sentences = append(out.Sentences, s.text)
 		stats.WordsAfter += s.words
@@ -642,36 +642,36 @@ func forCounts(terms, set []int32, f func(t int32, c float64)) {
 	}
 }
 
-// keywords are the terms with the highest tf·idf that occur at least twice,
-// named by the first form seen in the text.
-func (ws *workspace) keywords(cands []*sent) []string {
+// keywords are the terms with the highest tf·idf that occur at least
+// twice, named by the first form seen in the text, best first.
+func (ws *workspace) keywords() []string {
 	type kw struct {
 		t int32
 		w float64
 	}
-	var all []kw
+	better := func(a, b kw) bool { return a.w > b.w || a.w == b.w && a.t < b.t }
+	var top [maxKeywords]kw // the best so far, in order: a selection, not a sort
+	n := 0
 	for t := range ws.surface {
-		if ws.tf[t] < 2 || ws.sf[t] == 0 {
+		if ws.tf[t] < 2 || ws.sf[t] == 0 || utf8.RuneCountInString(ws.words.word(ws.surface[t])) < 3 {
 			continue
 		}
-		all = append(all, kw{int32(t), ws.tf[t] * (ws.idf[t] + 1)})
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].w != all[j].w {
-			return all[i].w > all[j].w
-		}
-		return all[i].t < all[j].t
-	})
-	var out []string
-	for _, k := range all {
-		if len(out) == maxKeywords {
-			break
-		}
-		if utf8.RuneCountInString(ws.words.word(ws.surface[k.t])) < 3 {
+		k := kw{int32(t), ws.tf[t] * (ws.idf[t] + 1)}
+		if n == maxKeywords && !better(k, top[n-1]) {
 			continue
 		}
-		out = append(out, ws.words.word(ws.surface[k.t]))
+		i := min(n, maxKeywords-1)
+		for i > 0 && better(k, top[i-1]) {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = k
+		n = min(n+1, maxKeywords)
 	}
-	_ = cands
+	out := make([]string, n)
+	for i, k := range top[:n] {
+		// Copy: the word table is reused by the next call.
+		out[i] = strings.Clone(ws.words.word(ws.surface[k.t]))
+	}
 	return out
 }

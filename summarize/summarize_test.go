@@ -60,6 +60,14 @@ func TestSummarizeArticle(t *testing.T) {
 			t.Errorf("keywords %q lack %q", s.Keywords, k)
 		}
 	}
+	// The result owns its strings: later calls reuse the buffers.
+	kw := strings.Join(s.Keywords, ",")
+	for i := 0; i < 3; i++ {
+		Summarize(Document{Text: syntheticText(3000, uint64(i))}, Options{})
+	}
+	if again := strings.Join(s.Keywords, ","); again != kw {
+		t.Errorf("keywords changed after other calls: %q, was %q", again, kw)
+	}
 }
 
 func contains(list []string, s string) bool {
