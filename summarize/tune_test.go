@@ -135,6 +135,7 @@ func TestTune(t *testing.T) {
 		{"DENS", func(p *params) float64 { return p.densWeight }, func(p *params, v float64) { p.densWeight = v }},
 		{"LONGP", func(p *params) float64 { return p.longPenalty }, func(p *params, v float64) { p.longPenalty = v }},
 		{"LONGW", func(p *params) float64 { return float64(p.longWords) }, func(p *params, v float64) { p.longWords = int(v) }},
+		{"LEADN", func(p *params) float64 { return float64(p.leadSize) }, func(p *params, v float64) { p.leadSize = int(v) }},
 		{"SHORT", func(p *params) float64 { return float64(p.shortWords) }, func(p *params, v float64) { p.shortWords = int(v) }},
 		{"MMR", func(p *params) float64 { return p.mmrLambda }, func(p *params, v float64) { p.mmrLambda = v }},
 	}
