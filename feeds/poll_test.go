@@ -215,7 +215,10 @@ func TestPollFetchesFullTextOnlyForNewTeasers(t *testing.T) {
 	if f.site.pageHits != 1 {
 		t.Fatalf("%d page fetches, want 1 (the one new teaser)", f.site.pageHits)
 	}
-	d := f.deliveries(t)
+	d, err := f.st.ClaimDeliveries(context.Background(), store.ClaimOptions{Owner: "t", Now: f.clk.Now(), Limit: 10, Lease: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(d) != 1 || len(d[0].Article.Summary) == 0 || !strings.Contains(strings.Join(d[0].Article.Summary, " "), "council") {
 		t.Fatalf("teaser not summarized from the page: %+v", d)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -190,8 +189,6 @@ func testCommands(t *testing.T, dbURL string) {
 	})
 
 	t.Run("summarize a URL", func(t *testing.T) {
-		it := w.fs.publish("unlisted", 0, false)
-		_ = it
 		link := w.fs.publish("tech", 1, false)[0].Link
 		m := w.run(t, discordtest.InteractionSpec{}, "summarize", discordtest.StringOpt("url", link), discordtest.IntOpt("sentences", 2))
 		if len(m.Embeds) != 1 || m.Embeds[0].Description == "" {
@@ -230,5 +227,4 @@ func testCommands(t *testing.T, dbURL string) {
 			t.Fatalf("/feed list after remove = %q %+v", m.Content, m.Embeds)
 		}
 	})
-	_ = context.Background
 }
