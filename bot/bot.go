@@ -202,7 +202,7 @@ func (b *Bot) open() error {
 func explainOpen(err error) error {
 	var rest *discordgo.RESTError
 	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
-		return fmt.Errorf("Discord refused DISCORD_TOKEN (reset it in the Developer Portal and update .env): %w", err)
+		return fmt.Errorf("discord refused DISCORD_TOKEN (reset it in the Developer Portal and update .env): %w", err)
 	}
 	return err
 }

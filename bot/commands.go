@@ -36,15 +36,17 @@ type command struct {
 
 var manageGuild = int64(discordgo.PermissionManageGuild)
 
+// guildOnly keeps every command out of DMs: they all act on a server's data.
+var guildOnly = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+
 // commands builds the bot's slash commands.
 func (b *Bot) commands() []*command {
-	noDM := false
 	minOne, minZero := float64(1), float64(1)
 	feed := &command{
 		admin: true, deferred: true, ephemeral: true,
 		def: &discordgo.ApplicationCommand{
 			Name: "feed", Description: "Manage this server's news feeds",
-			DefaultMemberPermissions: &manageGuild, DMPermission: &noDM,
+			DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Subscribe a channel to a feed or a website",
 					Options: []*discordgo.ApplicationCommandOption{
@@ -77,7 +79,7 @@ func (b *Bot) commands() []*command {
 	latest := &command{
 		deferred: true,
 		def: &discordgo.ApplicationCommand{
-			Name: "latest", Description: "The freshest summaries on a topic from this server's feeds", DMPermission: &noDM,
+			Name: "latest", Description: "The freshest summaries on a topic from this server's feeds", Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Words to look for", Required: true, MaxLength: 200},
 				{Type: discordgo.ApplicationCommandOptionInteger, Name: "count", Description: "How many articles (1-5)", MinValue: &minOne, MaxValue: 5},
@@ -88,7 +90,7 @@ func (b *Bot) commands() []*command {
 	summarizeCmd := &command{
 		deferred: true,
 		def: &discordgo.ApplicationCommand{
-			Name: "summarize", Description: "Summarize any article", DMPermission: &noDM,
+			Name: "summarize", Description: "Summarize any article", Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's URL", Required: true, MaxLength: 2000},
 				{Type: discordgo.ApplicationCommandOptionInteger, Name: "sentences", Description: "Summary length (1-10)", MinValue: &minZero, MaxValue: 10},
@@ -99,7 +101,7 @@ func (b *Bot) commands() []*command {
 	settings := &command{
 		admin: true, ephemeral: true,
 		def: &discordgo.ApplicationCommand{
-			Name: "settings", Description: "This server's defaults for posts", DefaultMemberPermissions: &manageGuild, DMPermission: &noDM,
+			Name: "settings", Description: "This server's defaults for posts", DefaultMemberPermissions: &manageGuild, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionInteger, Name: "sentences", Description: "Sentences per summary (1-10)", MinValue: &minOne, MaxValue: 10},
 				{Type: discordgo.ApplicationCommandOptionString, Name: "format", Description: "Post as embeds or plain text",

@@ -104,7 +104,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
-		add(fmt.Errorf("DATABASE_URL=%q: want sqlite:PATH or postgres://...", c.DatabaseURL))
+		add(fmt.Errorf("DATABASE_URL=%q: want sqlite:PATH or a postgres:// URL", c.DatabaseURL))
 	}
 	if c.InstanceID == "" {
 		host, _ := os.Hostname()
