@@ -35,7 +35,7 @@ type botProcess struct {
 }
 
 // startProcess starts the bot as a separate process with e.
-func startProcess(t *testing.T, e env) *botProcess {
+func startProcess(t testing.TB, e env) *botProcess {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"=1")
