@@ -9,18 +9,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/netip"
-	"net/url"
 	"os"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
-	readability "codeberg.org/readeck/go-readability/v2"
-
+	"newsbot/feeds"
 	"newsbot/summarize"
 )
 
@@ -92,12 +86,9 @@ func runSummarize(ctx context.Context, args []string, sio stdio) error {
 		if err != nil {
 			return err
 		}
-		doc.Text, doc.HTML = art.html, true
+		doc.Text, doc.HTML = art.Text, false
 		if doc.Title == "" {
-			doc.Title = art.title
-		}
-		if doc.Language == "" {
-			doc.Language = art.lang
+			doc.Title = art.Title
 		}
 	default:
 		f, err := os.Open(src)
@@ -153,104 +144,19 @@ func looksLikeHTML(s string) bool {
 		strings.Contains(head, "<body") || strings.Contains(head, "<article") || strings.HasPrefix(head, "<p>")
 }
 
-type fetched struct{ html, title, lang string }
-
-// fetchArticle gets a page over plain HTTP(S) and extracts its article with
-// readability. Only public addresses are dialed.
-func fetchArticle(ctx context.Context, raw string, timeout time.Duration) (fetched, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fetched{}, fmt.Errorf("summarize: %q is not an http(s) URL", raw)
-	}
-	client := guardedClient(timeout, fetchAllow)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+// fetchArticle fetches a page with the bot's own fetcher (private-address
+// guard, body cap, redirect limit) and extracts its article with readability.
+func fetchArticle(ctx context.Context, raw string, timeout time.Duration) (feeds.Article, error) {
+	allowPrivate, err := boolVar(os.Getenv, "NEWSBOT_ALLOW_PRIVATE_ADDRESSES", false)
 	if err != nil {
-		return fetched{}, fmt.Errorf("summarize: %w", err)
+		return feeds.Article{}, err
 	}
-	req.Header.Set("User-Agent", "newsbot/1 (+summarize)")
-	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.8")
-	resp, err := client.Do(req)
+	f := feeds.NewFetcher(feeds.Config{AllowPrivate: allowPrivate, Timeout: timeout, MaxBodyBytes: maxArticleBytes})
+	art, err := f.FetchArticle(ctx, raw)
 	if err != nil {
-		return fetched{}, fmt.Errorf("summarize: fetching %s: %w", u.Redacted(), err)
+		return feeds.Article{}, fmt.Errorf("summarize: %s (%w)", feeds.Message(err), err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fetched{}, fmt.Errorf("summarize: fetching %s: %s", u.Redacted(), resp.Status)
-	}
-	body, err := readCapped(resp.Body)
-	if err != nil {
-		return fetched{}, fmt.Errorf("summarize: fetching %s: %w", u.Redacted(), err)
-	}
-	ct := resp.Header.Get("Content-Type")
-	if strings.HasPrefix(ct, "text/plain") {
-		return fetched{html: "<pre>" + htmlEscape(string(body)) + "</pre>"}, nil
-	}
-	art, err := readability.FromReader(bytes.NewReader(body), resp.Request.URL)
-	if err != nil || art.Node == nil {
-		// Not an article page readability understands: use the whole page.
-		return fetched{html: string(body)}, nil
-	}
-	var b strings.Builder
-	if err := art.RenderHTML(&b); err != nil {
-		return fetched{html: string(body)}, nil
-	}
-	return fetched{html: b.String(), title: art.Title(), lang: art.Language()}, nil
-}
-
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-// fetchAllow decides which addresses summarize URL may dial; tests widen it
-// to reach their httptest server on loopback.
-var fetchAllow = publicOnly
-
-// publicOnly refuses loopback, private, link-local, multicast and
-// unspecified addresses: a URL must not reach into our own network.
-func publicOnly(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() &&
-		!ip.IsLinkLocalMulticast() && !ip.IsMulticast() && !ip.IsUnspecified() &&
-		!ip.IsInterfaceLocalMulticast() && !netip.MustParsePrefix("100.64.0.0/10").Contains(ip)
-}
-
-// guardedClient is an HTTP client with a timeout whose dialer checks every
-// address it connects to (after DNS, so rebinding does not help) and which
-// follows at most five redirects, to http(s) only.
-func guardedClient(timeout time.Duration, allow func(netip.Addr) bool) *http.Client {
-	dialer := &net.Dialer{
-		Timeout: 10 * time.Second,
-		Control: func(network, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return fmt.Errorf("summarize: bad address %q", address)
-			}
-			if !allow(ap.Addr()) {
-				return fmt.Errorf("summarize: refusing to connect to non-public address %s", ap.Addr())
-			}
-			return nil
-		},
-	}
-	tr := &http.Transport{
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: timeout,
-		MaxIdleConns:          2,
-		Proxy:                 nil,
-	}
-	return &http.Client{
-		Timeout:   timeout,
-		Transport: tr,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 5 {
-				return errors.New("too many redirects")
-			}
-			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return fmt.Errorf("redirect to %s refused", req.URL.Scheme)
-			}
-			return nil
-		},
-	}
+	return art, nil
 }
 
 // jsonlIn is one line of -jsonl input.
