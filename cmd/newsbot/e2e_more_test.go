@@ -99,3 +99,21 @@ func testPrivateRefused(t *testing.T) {
 		t.Errorf("the guarded bot fetched a loopback feed")
 	}
 }
+
+func TestE2EImport(t *testing.T) {
+	w := newWorld(t, "sqlite:"+t.TempDir()+"/db")
+	a := w.fs.addFeed("opml-a", "Alpha")
+	b := w.fs.addFeed("opml-b", "Beta")
+	opml := `<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>
+<outline text="News"><outline type="rss" text="Alpha" xmlUrl="` + a + `"/><outline type="rss" text="Beta" xmlUrl="` + b + `"/></outline>
+<outline type="rss" text="Gone" xmlUrl="` + w.fs.srv.URL + `/feeds/missing.xml"/></body></opml>`
+	att := w.dc.AddAttachment("feeds.opml", "text/x-opml", []byte(opml))
+	m := w.admin(t, "feed", discordtest.SubCommand("import", discordtest.AttachmentOpt("file", att.ID)))
+	if !strings.Contains(m.Content, "Imported 2 of 3") || !strings.Contains(m.Content, "Gone") {
+		t.Fatalf("/feed import answered %q", m.Content)
+	}
+	m = w.admin(t, "feed", discordtest.SubCommand("list"))
+	if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, "Alpha") || !strings.Contains(m.Embeds[0].Description, "Beta") {
+		t.Fatalf("/feed list after import = %+v", m.Embeds)
+	}
+}
