@@ -91,7 +91,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	add(err)
 	c.ShardIDs, err = shardIDs(getenv, c.ShardCount)
 	add(err)
-	add(c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))))
+	if lvl := orDefault(getenv("LOG_LEVEL"), "info"); c.LogLevel.UnmarshalText([]byte(lvl)) != nil {
+		add(fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", lvl))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		add(fmt.Errorf("LOG_FORMAT=%q: want text or json", c.LogFormat))
 	}
