@@ -26,9 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,37 +107,15 @@ func (s *Store) Close() error { return s.db.Close() }
 // SetNow replaces the clock (storetest.Clocked).
 func (s *Store) SetNow(now func() time.Time) { s.Now = now }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations lists the embedded files named NNNN_description.sql, in order.
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+// migrations lists the embedded migrations in version order.
+func migrations() ([]store.Migration, error) {
+	sub, err := fs.Sub(migrationFS, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	var ms []migration
-	for _, e := range entries {
-		name := e.Name()
-		num, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 || path.Ext(name) != ".sql" {
-			return nil, fmt.Errorf("sqlite: bad migration file name %q", name)
-		}
-		body, err := migrationFS.ReadFile("migrations/" + name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: name, sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("sqlite: two migrations numbered %d", ms[i].version)
-		}
+	ms, err := store.ReadMigrations(sub)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	return ms, nil
 }
@@ -154,7 +129,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	known := 0
 	if len(ms) > 0 {
-		known = ms[len(ms)-1].version
+		known = ms[len(ms)-1].Version
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -177,17 +152,17 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("%w: database is at version %d, this binary knows up to %d", store.ErrSchemaTooNew, current, known)
 			}
 			var done int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil {
 				return err
 			}
 			if done > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("%s: %w", m.Name, err)
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, s.Now().UnixMicro())
+				m.Version, m.Name, s.Now().UnixMicro())
 			return err
 		})
 		if err != nil {

@@ -125,8 +125,8 @@ func TestMigrations(t *testing.T) {
 		if err := s.db.QueryRow(`SELECT count(*), max(version) FROM schema_migrations`).Scan(&rows, &version); err != nil {
 			t.Fatal(err)
 		}
-		if rows != len(ms) || version != ms[len(ms)-1].version {
-			t.Errorf("schema_migrations: %d rows up to %d, want %d up to %d", rows, version, len(ms), ms[len(ms)-1].version)
+		if rows != len(ms) || version != ms[len(ms)-1].Version {
+			t.Errorf("schema_migrations: %d rows up to %d, want %d up to %d", rows, version, len(ms), ms[len(ms)-1].Version)
 		}
 		s.Close()
 	}
