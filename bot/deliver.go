@@ -63,6 +63,7 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	}
 	posted := 0
 	paused := map[int64]bool{}
+	settings := map[string]store.GuildSettings{} // read once per guild per round
 	for i, dl := range claimed {
 		if ctx.Err() != nil {
 			d.handBack(claimed[i:])
@@ -72,7 +73,7 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 			d.release(dl, d.Now(), "subscription paused")
 			continue
 		}
-		ok, pause := d.deliver(ctx, dl)
+		ok, pause := d.deliver(ctx, dl, settings)
 		if ok {
 			posted++
 		}
@@ -85,11 +86,16 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 
 // deliver posts one delivery and settles it. It reports whether it posted
 // and whether the subscription is now paused.
-func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery) (posted, paused bool) {
-	settings, err := d.Store.GuildSettings(ctx, dl.Subscription.GuildID, d.DefaultSentences)
-	if err != nil {
-		d.release(dl, d.Now().Add(backoff(dl.Attempts)), "read settings: "+err.Error())
-		return false, false
+func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[string]store.GuildSettings) (posted, paused bool) {
+	guild := dl.Subscription.GuildID
+	settings, ok := cache[guild]
+	if !ok {
+		var err error
+		if settings, err = d.Store.GuildSettings(ctx, guild, d.DefaultSentences); err != nil {
+			d.release(dl, d.Now().Add(backoff(dl.Attempts)), "read settings: "+err.Error())
+			return false, false
+		}
+		cache[guild] = settings
 	}
 	m := render(dl.Article, dl.Subscription.Feed.Title, settings)
 	// The post itself is not cancelled by shutdown: finishing it and recording
@@ -150,6 +156,8 @@ func (d *Deliverer) handBack(rest []store.Delivery) {
 }
 
 // notifyFailing tells each subscribed channel once that its feed is failing.
+// A channel Discord will never accept pauses the subscription, like a post
+// would; a transient error leaves the notice for a later round.
 func (d *Deliverer) notifyFailing(ctx context.Context) error {
 	subs, err := d.Store.FailingFeedNotices(ctx)
 	if err != nil {
@@ -158,9 +166,19 @@ func (d *Deliverer) notifyFailing(ctx context.Context) error {
 	for _, s := range subs {
 		text := fmt.Sprintf("⚠️ The feed **%s** has failed %d times in a row (last error: %s). I will keep trying hourly; `/feed list` shows its state.",
 			escapeMarkdown(orUntitled(s.Feed.Title)), s.Feed.ErrorCount, escapeMarkdown(truncate(s.Feed.LastError, 300)))
-		if _, err := d.Poster.post(ctx, s.ChannelID, message{Content: text}, "nf"+strconv.FormatInt(s.ID, 10)+"-"+strconv.Itoa(s.Feed.ErrorCount/store.FailingThreshold)); err != nil {
-			d.Log.Warn("could not tell a channel its feed is failing", "subscription", s.ID, "err", err)
+		_, err := d.Poster.post(ctx, s.ChannelID, message{Content: text}, "nf"+strconv.FormatInt(s.ID, 36)+"-"+strconv.Itoa(s.Feed.ErrorCount/store.FailingThreshold))
+		switch kind, reason := classify(err); kind {
+		case postRetry:
+			d.Log.Warn("could not tell a channel its feed is failing; will retry", "subscription", s.ID, "reason", reason)
 			continue
+		case postPause:
+			d.Log.Warn("Discord refuses posts to this channel; pausing the subscription", "subscription", s.ID, "reason", reason)
+			if err := d.Store.PauseSubscription(ctx, s.ID, reason); err != nil {
+				return err
+			}
+			continue
+		case postDrop:
+			d.Log.Error("Discord rejected the failing-feed notice", "subscription", s.ID, "reason", reason)
 		}
 		if err := d.Store.MarkFailingNotified(ctx, s.ID); err != nil {
 			return err
