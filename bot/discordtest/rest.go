@@ -463,6 +463,9 @@ func decodePayload(b []byte) (*msgPayload, *apiError) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, &apiError{http.StatusBadRequest, codeInvalidJSON, "The request body contains invalid JSON.", nil}
 	}
+	if e := validateContent(&p); e != nil {
+		return nil, e
+	}
 	return &p, nil
 }
 
@@ -761,10 +764,6 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	if e := validateContent(p); e != nil {
-		writeError(w, e)
-		return
-	}
 	if p.empty(len(ups)) {
 		writeError(w, &apiError{http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message", nil})
 		return
@@ -939,10 +938,6 @@ func (s *Server) postFollowup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	if e := validateContent(p); e != nil {
-		writeError(w, e)
-		return
-	}
 	if p.empty(len(ups)) {
 		writeError(w, &apiError{http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message", nil})
 		return
@@ -1009,10 +1004,6 @@ func (s *Server) webhookMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, e := decodePayload(body)
 	if e != nil {
-		writeError(w, e)
-		return
-	}
-	if e := validateContent(p); e != nil {
 		writeError(w, e)
 		return
 	}
