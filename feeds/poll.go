@@ -189,12 +189,14 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, log *slo
 // costs one full-text fetch per new item and none for old ones, and puts the
 // rest oldest first: that is the order they are delivered in.
 func (p *Poller) unknownItems(ctx context.Context, feedID int64, items []Item) ([]Item, error) {
+	type ident struct{ identity, linkKey string }
+	ids := make([]ident, len(items))
 	keys := make([]string, 0, 2*len(items))
-	for _, it := range items {
-		identity, linkKey := Identity(it)
-		keys = append(keys, identity)
-		if linkKey != "" {
-			keys = append(keys, linkKey)
+	for i, it := range items {
+		ids[i].identity, ids[i].linkKey = Identity(it)
+		keys = append(keys, ids[i].identity)
+		if ids[i].linkKey != "" {
+			keys = append(keys, ids[i].linkKey)
 		}
 	}
 	known, err := p.Store.KnownArticles(ctx, feedID, keys)
@@ -202,9 +204,8 @@ func (p *Poller) unknownItems(ctx context.Context, feedID int64, items []Item) (
 		return nil, err
 	}
 	var fresh []Item
-	for _, it := range items {
-		identity, linkKey := Identity(it)
-		if !known[identity] && (linkKey == "" || !known[linkKey]) {
+	for i, it := range items {
+		if !known[ids[i].identity] && (ids[i].linkKey == "" || !known[ids[i].linkKey]) {
 			fresh = append(fresh, it)
 		}
 	}
