@@ -40,6 +40,8 @@ var abbreviations = map[string]bool{
 	"no": true, "nos": true, "vol": true, "p": true, "pp": true, "fig": true, "art": true,
 	"vs": true, "v": true, "approx": true, "est": true, "ca": true, "cf": true, "al": true,
 	"dept": true, "univ": true, "assn": true, "bros": true, "nr": true, "tel": true,
+	// French: M. (monsieur), MM., Mgr, Pr, av. (J.-C.), env., Cie.
+	"m": true, "mm": true, "mgr": true, "pr": true, "av": true, "env": true, "cie": true,
 }
 
 // numberAbbreviations end a sentence unless a number follows ("No. 5").
@@ -56,6 +58,13 @@ var sentenceStarters = map[string]bool{
 	"Meanwhile": true, "Mr": true, "Mrs": true, "Ms": true, "Dr": true, "Some": true,
 	"Many": true, "Most": true, "Other": true, "Officials": true, "Last": true, "Earlier": true,
 	"Since": true, "For": true, "Now": true, "Then": true, "What": true, "Why": true, "How": true,
+	// French ("av. J.-C. Le royaume...").
+	"Le": true, "La": true, "Les": true, "Il": true, "Elle": true, "Ils": true, "Elles": true,
+	"Un": true, "Une": true, "Des": true, "Ce": true, "Cette": true, "Ces": true, "Mais": true,
+	"En": true, "Au": true, "Aux": true, "Selon": true, "Pour": true, "Dans": true, "Depuis": true,
+	"Alors": true, "Nous": true, "Son": true, "Sa": true, "Ses": true, "Leur": true,
+	// Spanish, Italian, German.
+	"El": true, "Los": true, "Las": true, "Lo": true, "Gli": true, "Der": true, "Die": true, "Das": true,
 }
 
 func isClosing(r rune) bool {
@@ -99,13 +108,20 @@ func splitSentences(p string, out []string) []string {
 			i++
 			continue
 		}
-		// j: end of the run of terminators and closers.
+		// j: end of the run of terminators and closers (French puts a
+		// non-breaking space before a closing guillemet: "« Non. »").
 		j := i
 		for j < n {
 			r, sz := utf8.DecodeRuneInString(p[j:])
 			if r == '.' || r == '!' || r == '?' || r == '\u2026' || isClosing(r) {
 				j += sz
 				continue
+			}
+			if isNoBreakSpace(r) {
+				if r2, sz2 := utf8.DecodeRuneInString(p[j+sz:]); r2 == '\u00bb' || r2 == '\u203a' {
+					j += sz + sz2
+					continue
+				}
 			}
 			break
 		}
@@ -114,6 +130,13 @@ func splitSentences(p string, out []string) []string {
 		}
 		r, _ := utf8.DecodeRuneInString(p[j:])
 		if !unicode.IsSpace(r) {
+			if gluedStart(p, i, j) {
+				// A paragraph break lost in a scrape: "domestique.Consternant".
+				if s := strings.TrimSpace(p[start:j]); s != "" {
+					out = append(out, s)
+				}
+				start = j
+			}
 			i = j
 			continue
 		}
@@ -147,6 +170,49 @@ func splitSentences(p string, out []string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+func isNoBreakSpace(r rune) bool { return r == '\u00a0' || r == '\u202f' || r == '\u2009' }
+
+// gluedStart reports whether a new sentence starts right after the
+// terminators p[i:j] with no space between: a lower-case letter or a
+// digit before them, then a capital followed by a lower-case letter
+// ("accident domestique.Consternant", "en 2019.En mai"). Initialisms
+// ("U.S.A.") and domain names ("example.com") do not match; the part
+// before must be a word of at least two letters or digits, not part of an
+// address.
+func gluedStart(p string, i, j int) bool {
+	r1, sz1 := utf8.DecodeRuneInString(p[j:])
+	if !unicode.IsUpper(r1) {
+		return false
+	}
+	r2, _ := utf8.DecodeRuneInString(p[j+sz1:])
+	if !unicode.IsLower(r2) {
+		return false
+	}
+	// The word before the terminators.
+	k := i
+	letters := 0
+	for k > 0 {
+		r, sz := utf8.DecodeLastRuneInString(p[:k])
+		if isClosing(r) && k == i {
+			k -= sz
+			continue
+		}
+		if !(unicode.IsLower(r) || unicode.IsDigit(r) || (letters > 0 && unicode.IsUpper(r))) {
+			if r == '.' || r == '/' || r == '@' || r == ':' || r == '_' {
+				return false // an address or a file name
+			}
+			break
+		}
+		letters++
+		k -= sz
+	}
+	if letters < 2 || abbreviations[strings.ToLower(strings.TrimRightFunc(p[k:i], isClosing))] {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(p[:i])
+	return unicode.IsLower(last) || unicode.IsDigit(last) || isClosing(last)
 }
 
 // endsSentenceAtDot decides a single dot between before (the sentence so

@@ -47,3 +47,42 @@ func TestSplitHardCases(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitFrench covers what French text needs: its abbreviations, its
+// quotation marks with the non-breaking spaces inside them, and text whose
+// paragraph breaks were lost in a scrape.
+func TestSplitFrench(t *testing.T) {
+	const nbsp, nnbsp = "\u00a0", "\u202f"
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"M.", "M. Macron a parlé. M. Le Pen a répondu.", []string{"M. Macron a parlé.", "M. Le Pen a répondu."}},
+		{"MM.", "MM. Dupont et Durand sont partis. Ils reviendront.", []string{"MM. Dupont et Durand sont partis.", "Ils reviendront."}},
+		{"Mme and Mlle", "Mme Dupont et Mlle Durand étaient là. Elles ont voté.", []string{"Mme Dupont et Mlle Durand étaient là.", "Elles ont voté."}},
+		{"Dr and St", "Le Dr. Martin est né à St. Malo. Il y vit encore.", []string{"Le Dr. Martin est né à St. Malo.", "Il y vit encore."}},
+		{"av. J.-C.", "La ville fut fondée en 52 av. J.-C. Les Romains la nommèrent Lutèce.", []string{"La ville fut fondée en 52 av. J.-C.", "Les Romains la nommèrent Lutèce."}},
+		{"av. J.-C. mid-sentence", "En 52 av. J.-C., César assiégea la ville. Elle tomba.", []string{"En 52 av. J.-C., César assiégea la ville.", "Elle tomba."}},
+		{"guillemets with nbsp", "Il a dit\u00a0: «" + nbsp + "Nous partirons demain." + nbsp + "» Le ministre a confirmé.", []string{"Il a dit\u00a0: «" + nbsp + "Nous partirons demain." + nbsp + "»", "Le ministre a confirmé."}},
+		{"guillemets with narrow nbsp", "«" + nnbsp + "C'est fini !" + nnbsp + "» Tout le monde est parti.", []string{"«" + nnbsp + "C'est fini !" + nnbsp + "»", "Tout le monde est parti."}},
+		{"quote continues", "«" + nbsp + "Non." + nbsp + "» a-t-il répondu. Puis il est parti.", []string{"«" + nbsp + "Non." + nbsp + "» a-t-il répondu.", "Puis il est parti."}},
+		{"single guillemets", "Il cite ‹" + nbsp + "la loi." + nbsp + "› Le juge acquiesce.", []string{"Il cite ‹" + nbsp + "la loi." + nbsp + "›", "Le juge acquiesce."}},
+		{"opening guillemet starts", "Le maire a parlé. « Nous sommes prêts », a-t-il dit.", []string{"Le maire a parlé.", "« Nous sommes prêts », a-t-il dit."}},
+		{"question with nbsp", "Vraiment" + nbsp + "? Oui, vraiment.", []string{"Vraiment" + nbsp + "?", "Oui, vraiment."}},
+		{"lost paragraph break", "Un accident domestique.Consternant... mais vrai.", []string{"Un accident domestique.", "Consternant... mais vrai."}},
+		{"lost break after a number", "Il y a eu 243 morts en 2019.En mai, le nombre a baissé.", []string{"Il y a eu 243 morts en 2019.", "En mai, le nombre a baissé."}},
+		{"lost break after a quote", "Il a dit \"non\".Élisabeth a souri.", []string{"Il a dit \"non\".", "Élisabeth a souri."}},
+		{"decimals stay", "Une baisse de 3.076 accidents et 15,6% de morts. Fin.", []string{"Une baisse de 3.076 accidents et 15,6% de morts.", "Fin."}},
+		{"addresses stay", "Voir www.exemple.Fr et le site lemonde.fr pour plus. Merci.", []string{"Voir www.exemple.Fr et le site lemonde.fr pour plus.", "Merci."}},
+		{"initialisms stay", "Les U.S.A. et l'O.N.U.Sont là.", []string{"Les U.S.A. et l'O.N.U.Sont là."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Split(tt.in)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Split(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -24,15 +24,38 @@ type Scores struct {
 // Scorer tokenizes and stems, caching stems across calls. It is not safe
 // for concurrent use; use one per goroutine.
 type Scorer struct {
-	stems map[string]string
+	stems   map[string]string
+	unicode bool // letters and digits of any script, no stemming
 }
 
-// NewScorer returns a Scorer with an empty stem cache.
+// NewScorer returns an English Scorer (rouge-score's tokenizer and Porter
+// stemmer) with an empty stem cache.
 func NewScorer() *Scorer { return &Scorer{stems: make(map[string]string)} }
 
+// NewUnicodeScorer returns a Scorer for languages other than English:
+// lower-case, every letter or digit of any script kept (with combining
+// marks), everything else a space, no stemming. rouge-score's own
+// tokenizer would cut "sécurité" into "s" and "curit".
+func NewUnicodeScorer() *Scorer { return &Scorer{unicode: true} }
+
+// ForLanguage returns the Scorer fit for an ISO 639-1 language code:
+// English ("" or "en...") gets NewScorer, any other NewUnicodeScorer.
+func ForLanguage(code string) *Scorer {
+	code = strings.ToLower(code)
+	if code == "" || code == "en" || strings.HasPrefix(code, "en-") || strings.HasPrefix(code, "en_") {
+		return NewScorer()
+	}
+	return NewUnicodeScorer()
+}
+
 // Tokenize returns the tokens of text as rouge-score's tokenizer does with
-// the stemmer on.
+// the stemmer on (or, for a Unicode Scorer, its words in lower case).
 func (s *Scorer) Tokenize(text string) []string {
+	if s.unicode {
+		return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+			return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
+		})
+	}
 	var b strings.Builder
 	b.Grow(len(text))
 	for _, r := range text {

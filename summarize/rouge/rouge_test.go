@@ -117,3 +117,20 @@ func TestLsumHandComputed(t *testing.T) {
 		t.Errorf("capped Lsum = %+v", got)
 	}
 }
+
+func TestUnicodeTokenizer(t *testing.T) {
+	got := strings.Join(NewUnicodeScorer().Tokenize("La Sécurité routière : 15,6% de MORTS en moins « à Noël »."), "|")
+	if want := "la|sécurité|routière|15|6|de|morts|en|moins|à|noël"; got != want {
+		t.Errorf("Tokenize = %q, want %q", got, want)
+	}
+	if en := strings.Join(ForLanguage("en").Tokenize("Sécurité"), "|"); en != "s|curit" {
+		t.Errorf("English tokenizer = %q, want rouge-score's s|curit", en)
+	}
+	if !ForLanguage("fr").unicode || ForLanguage("").unicode || ForLanguage("en-GB").unicode {
+		t.Error("ForLanguage picks the wrong tokenizer")
+	}
+	s := ForLanguage("fr").Score("la sécurité routière", "la sécurité")
+	if math.Abs(s.R1.Recall-2.0/3) > 1e-9 || s.R1.Precision != 1 {
+		t.Errorf("French ROUGE-1 = %+v", s.R1)
+	}
+}
