@@ -91,7 +91,7 @@ const (
 	furniture      // page furniture, dropped with Options.Page
 	block          // ends a paragraph
 	replaced       // an inline box with no text: separates words
-	brk     // <br>
+	brk            // <br>
 	cell           // td, th
 )
 
