@@ -363,7 +363,6 @@ func (s *Server) botUserJSON() map[string]any {
 }
 
 func (s *Server) guildJSON(g *guild) map[string]any {
-	everyone := strconv.FormatInt(MemberPermissions, 10)
 	chans := make([]map[string]any, 0, len(g.channels))
 	for _, id := range g.channels {
 		// Discord leaves guild_id out of the channels in GUILD_CREATE;
@@ -371,27 +370,30 @@ func (s *Server) guildJSON(g *guild) map[string]any {
 		chans = append(chans, s.channelJSON(s.channels[id], false))
 	}
 	joined := time.Now().UTC().Format(time.RFC3339Nano)
+	roles := make([]map[string]any, 0, len(g.roles))
+	for i, r := range g.roles {
+		roles = append(roles, s.roleJSON(r, i))
+	}
 	return map[string]any{
 		"id": g.ID, "name": g.Name, "icon": nil, "owner_id": g.OwnerID,
-		"roles": []map[string]any{
-			{"id": g.EveryoneRoleID, "name": "@everyone", "permissions": everyone, "position": 0, "color": 0,
-				"hoist": false, "managed": false, "mentionable": false, "flags": 0},
-			{"id": g.BotRoleID, "name": s.BotUsername, "permissions": everyone, "position": 1, "color": 0,
-				"hoist": false, "managed": true, "mentionable": false, "flags": 0,
-				"tags": map[string]any{"bot_id": s.BotUserID}},
-		},
-		"channels": chans,
-		"threads":  []any{},
-		"members": []map[string]any{{
-			"user": s.botUserJSON(), "roles": []string{g.BotRoleID}, "joined_at": joined,
-			"nick": nil, "deaf": false, "mute": false, "flags": 0, "pending": false,
-		}},
+		"roles":        roles,
+		"channels":     chans,
+		"threads":      []any{},
+		"members":      []map[string]any{s.botMemberJSON(g)},
 		"member_count": 2, "large": false, "unavailable": false, "joined_at": joined,
 		"features": []string{}, "emojis": []any{}, "stickers": []any{}, "presences": []any{},
 		"voice_states": []any{}, "stage_instances": []any{}, "guild_scheduled_events": []any{},
 		"preferred_locale": "en-US", "verification_level": 0, "default_message_notifications": 0,
 		"explicit_content_filter": 0, "mfa_level": 0, "premium_tier": 0, "nsfw_level": 0,
 		"system_channel_id": nil, "afk_channel_id": nil, "afk_timeout": 300,
+	}
+}
+
+func (s *Server) botMemberJSON(g *guild) map[string]any {
+	return map[string]any{
+		"user": s.botUserJSON(), "roles": []string{g.BotRoleID}, "joined_at": time.Now().UTC().Format(time.RFC3339Nano),
+		"nick": nil, "deaf": false, "mute": false, "flags": 0, "pending": false, "avatar": nil,
+		"premium_since": nil, "communication_disabled_until": nil,
 	}
 }
 

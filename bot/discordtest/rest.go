@@ -26,11 +26,14 @@ import (
 // Discord's JSON error codes the double answers with.
 const (
 	codeUnknownChannel      = 10003
+	codeUnknownGuild        = 10004
+	codeUnknownMember       = 10007
 	codeUnknownMessage      = 10008
 	codeUnknownWebhook      = 10015
 	codeUnknownInteraction  = 10062
 	codeAlreadyAcknowledged = 40060
 	codeMissingAccess       = 50001
+	codeCannotEditOthers    = 50005
 	codeEmptyMessage        = 50006
 	codeMissingPermissions  = 50013
 	codeInvalidWebhookToken = 50027
@@ -140,6 +143,10 @@ func (s *Server) handler() http.Handler {
 	api.HandleFunc("GET /channels/{channel}", bot(s.getChannel))
 	api.HandleFunc("POST /channels/{channel}/messages", bot(s.postMessage))
 	api.HandleFunc("GET /channels/{channel}/messages/{msg}", bot(s.getMessage))
+	api.HandleFunc("PATCH /channels/{channel}/messages/{msg}", bot(s.editMessage))
+	api.HandleFunc("DELETE /channels/{channel}/messages/{msg}", bot(s.deleteMessage))
+	api.HandleFunc("GET /guilds/{guild}/roles", bot(s.getRoles))
+	api.HandleFunc("GET /guilds/{guild}/members/{user}", bot(s.getBotMember))
 	api.HandleFunc("POST /interactions/{id}/{token}/callback", s.postCallback)
 	api.HandleFunc("POST /webhooks/{app}/{token}", s.postFollowup)
 	api.HandleFunc("GET /webhooks/{app}/{token}/messages/{msg}", s.webhookMessage)
@@ -596,7 +603,7 @@ func (p *msgPayload) empty(files int) bool {
 
 // newMessageLocked builds a message from a create payload.
 func (s *Server) newMessageLocked(p *msgPayload, ups []upload, channelID, guildID string) *Message {
-	m := &Message{ID: s.newIDLocked(), ChannelID: channelID, GuildID: guildID, CreatedAt: time.Now()}
+	m := &Message{ID: s.newIDLocked(), ChannelID: channelID, GuildID: guildID, CreatedAt: time.Now(), AuthorID: s.BotUserID}
 	s.applyLocked(m, p, ups)
 	return m
 }
@@ -658,11 +665,19 @@ func (s *Server) messageJSON(m *Message, webhook bool) map[string]any {
 	if len(m.Components) > 0 {
 		comps = m.Components
 	}
+	mentions := make([]map[string]any, 0, len(m.MentionUsers))
+	for _, id := range m.MentionUsers {
+		mentions = append(mentions, map[string]any{"id": id, "username": "user" + id, "discriminator": "0", "avatar": nil, "global_name": nil})
+	}
+	roles := m.MentionRoles
+	if roles == nil {
+		roles = []string{}
+	}
 	out := map[string]any{
 		"id": m.ID, "type": 0, "channel_id": m.ChannelID, "content": m.Content, "embeds": embeds,
 		"attachments": atts, "author": s.botUserJSON(), "timestamp": m.CreatedAt.UTC().Format(time.RFC3339Nano),
-		"edited_timestamp": edited, "flags": m.Flags, "tts": false, "mention_everyone": false,
-		"mentions": []any{}, "mention_roles": []any{}, "pinned": false, "components": comps,
+		"edited_timestamp": edited, "flags": m.Flags, "tts": false, "mention_everyone": m.MentionEveryone,
+		"mentions": mentions, "mention_roles": roles, "pinned": false, "components": comps,
 	}
 	if len(m.nonceRaw) > 0 {
 		out["nonce"] = m.nonceRaw
@@ -672,17 +687,31 @@ func (s *Server) messageJSON(m *Message, webhook bool) map[string]any {
 		out["application_id"] = s.AppID
 		out["type"] = 20 // CHAT_INPUT_COMMAND reply
 	}
+	if m.WebhookID != "" {
+		out["webhook_id"] = m.WebhookID
+		out["author"] = map[string]any{"id": m.WebhookID, "username": m.Username, "discriminator": "0000",
+			"avatar": nil, "bot": true, "global_name": nil}
+		if wh := s.webhooks[m.WebhookID]; wh != nil && wh.ApplicationID != "" {
+			out["application_id"] = wh.ApplicationID
+		}
+	}
+	if m.ThreadID != "" {
+		if th, ok := s.channels[m.ThreadID]; ok {
+			out["thread"] = s.channelJSON(th, true)
+		}
+	}
 	return out
 }
 
-// rateLimitLocked counts a post in the channel's bucket and sets Discord's
-// rate-limit headers; false means the bucket is exhausted (429 sent).
-func (s *Server) rateLimitLocked(w http.ResponseWriter, channelID string) bool {
+// rateLimitLocked counts a request in the bucket key (a route's bucket and
+// its major parameter) and sets Discord's rate-limit headers, hash being the
+// X-RateLimit-Bucket; false means the bucket is exhausted (429 sent).
+func (s *Server) rateLimitLocked(w http.ResponseWriter, key, hash string) bool {
 	now := time.Now()
-	b := s.buckets[channelID]
+	b := s.buckets[key]
 	if b == nil || now.Sub(b.start) >= s.cfg.rateWindow {
 		b = &bucket{start: now}
-		s.buckets[channelID] = b
+		s.buckets[key] = b
 	}
 	resetAt := b.start.Add(s.cfg.rateWindow)
 	after := resetAt.Sub(now).Seconds()
@@ -690,7 +719,7 @@ func (s *Server) rateLimitLocked(w http.ResponseWriter, channelID string) bool {
 	h.Set("X-RateLimit-Limit", strconv.Itoa(s.cfg.rateLimit))
 	h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(resetAt.UnixMilli())/1000, 'f', 3, 64))
 	h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(after, 'f', 3, 64))
-	h.Set("X-RateLimit-Bucket", messagesBucket)
+	h.Set("X-RateLimit-Bucket", hash)
 	if b.count >= s.cfg.rateLimit {
 		h.Set("X-RateLimit-Remaining", "0")
 		h.Set("X-RateLimit-Scope", "user")
@@ -704,7 +733,7 @@ func (s *Server) rateLimitLocked(w http.ResponseWriter, channelID string) bool {
 	return true
 }
 
-func (s *Server) injectedFailure(w http.ResponseWriter, status int) {
+func (s *Server) injectedFailure(w http.ResponseWriter, status int, hash string) {
 	if status == http.StatusTooManyRequests {
 		h := w.Header()
 		h.Set("Retry-After", "1")
@@ -712,7 +741,7 @@ func (s *Server) injectedFailure(w http.ResponseWriter, status int) {
 		h.Set("X-RateLimit-Remaining", "0")
 		h.Set("X-RateLimit-Reset-After", "0.050")
 		h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(50*time.Millisecond).UnixMilli())/1000, 'f', 3, 64))
-		h.Set("X-RateLimit-Bucket", messagesBucket)
+		h.Set("X-RateLimit-Bucket", hash)
 		h.Set("X-RateLimit-Scope", "user")
 		writeJSON(w, status, map[string]any{"message": "You are being rate limited.", "retry_after": 0.05, "global": false})
 		return
@@ -726,11 +755,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.posts++
-	s.notify()
-	if s.failN > 0 {
-		s.failN--
-		s.injectedFailure(w, s.failCode)
+	if s.attemptLocked(w, RoutePostMessage) {
 		return
 	}
 	c, ce := s.channelLocked(channelID)
@@ -738,7 +763,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, ce)
 		return
 	}
-	if !s.rateLimitLocked(w, channelID) {
+	if !s.rateLimitLocked(w, channelID, messagesBucket) {
 		return
 	}
 	perms := s.botPermsLocked(c)
@@ -780,6 +805,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		p.Flags = new(*p.Flags & (discordgo.MessageFlagsSuppressEmbeds | discordgo.MessageFlagsSuppressNotifications))
 	}
 	m := s.newMessageLocked(p, ups, channelID, c.guildID)
+	s.mentionsLocked(m, perms&discordgo.PermissionMentionEveryone != 0)
 	m.Nonce, m.EnforceNonce = nonce, p.EnforceNonce
 	if nonce != "" {
 		m.nonceRaw = append(json.RawMessage(nil), p.Nonce...)

@@ -64,6 +64,17 @@ const MemberPermissions int64 = discordgo.PermissionViewChannel |
 	discordgo.PermissionAddReactions |
 	discordgo.PermissionUseApplicationCommands
 
+// BotPermissions are the permissions of the bot's managed role in a new
+// guild: MemberPermissions plus Manage Webhooks and the thread permissions
+// (Create Public Threads, Create Private Threads, Send Messages in Threads).
+// Mention Everyone (which also lets the bot ping roles that are not
+// mentionable) is not among them: grant it with SetBotPermissions.
+const BotPermissions int64 = MemberPermissions |
+	discordgo.PermissionManageWebhooks |
+	discordgo.PermissionCreatePublicThreads |
+	discordgo.PermissionCreatePrivateThreads |
+	discordgo.PermissionSendMessagesInThreads
+
 // botPostPermissions are what SetBotCanPost grants or takes away.
 const botPostPermissions int64 = discordgo.PermissionViewChannel |
 	discordgo.PermissionSendMessages |
@@ -149,9 +160,11 @@ type Server struct {
 	commands  map[string][]*discordgo.ApplicationCommand // "" = global
 	messages  map[string][]*Message                      // by channel
 	buckets   map[string]*bucket
-	failN     int
-	failCode  int
-	posts     int
+	attempts  map[Route]int
+	edits     []Edit
+	webhooks  map[string]*Webhook   // by id
+	deleted   map[string][]*Message // by channel
+	fails     map[Route]failure
 	files     map[string]*File // attachments by id
 	sessions  map[string]*session
 	conns     map[*gwConn]struct{}
@@ -172,13 +185,31 @@ type Guild struct {
 
 type guild struct {
 	Guild
-	channels []string
+	channels []string // text and forum channels, in order (threads are not listed)
+	roles    []*Role  // @everyone first, then the bot's role, then AddRole's
 }
 
 type channel struct {
 	id, guildID, name string
+	typ               discordgo.ChannelType
 	botAllow, botDeny int64 // the bot's member overwrite; both 0 = none
 	denyCode          int   // DenyChannel
+	// forums
+	tags []discordgo.ForumTag
+	// threads
+	parentID        string
+	ownerID         string
+	appliedTags     []string
+	archiveDuration int
+	invitable       bool
+	messageCount    int // messages after the first, as Discord counts them
+	totalSent       int
+	created         time.Time
+}
+
+func (c *channel) isThread() bool {
+	return c.typ == discordgo.ChannelTypeGuildPublicThread || c.typ == discordgo.ChannelTypeGuildPrivateThread ||
+		c.typ == discordgo.ChannelTypeGuildNewsThread
 }
 
 type bucket struct {
@@ -223,7 +254,30 @@ type Message struct {
 	Edits     int
 	CreatedAt time.Time
 	EditedAt  time.Time // zero until edited
-	nonceRaw  json.RawMessage
+	// DeletedAt is set on messages returned by DeletedMessages.
+	DeletedAt time.Time
+	// AuthorID is the bot's user id, or the webhook's id for a message
+	// executed through a channel webhook.
+	AuthorID string
+	// WebhookID is set on messages executed through a channel webhook;
+	// Username is then the name shown (the execute's username, else the
+	// webhook's name) and AvatarURL the execute's avatar_url.
+	WebhookID string
+	Username  string
+	AvatarURL string
+	// ThreadID is the thread started from this message (equal to ID, as on
+	// Discord), if any.
+	ThreadID string
+	// MentionRoles, MentionUsers and MentionEveryone are who the message
+	// pinged, computed as Discord does from the content (never the embeds),
+	// allowed_mentions (absent = everything), the roles' mentionable flag
+	// and the author's Mention Everyone permission (webhooks may ping any
+	// role). An edit of the content recomputes them with the edit's
+	// allowed_mentions, absent meaning the defaults again.
+	MentionRoles    []string
+	MentionUsers    []string
+	MentionEveryone bool
+	nonceRaw        json.RawMessage
 }
 
 // Ephemeral reports whether only the invoking user sees the message.
@@ -233,6 +287,8 @@ func (m *Message) clone() Message {
 	c := *m
 	c.Embeds = append([]*discordgo.MessageEmbed(nil), m.Embeds...)
 	c.Files = append([]File(nil), m.Files...)
+	c.MentionRoles = append([]string(nil), m.MentionRoles...)
+	c.MentionUsers = append([]string(nil), m.MentionUsers...)
 	return c
 }
 
@@ -260,6 +316,10 @@ func New(t testing.TB, opts ...Option) *Server {
 		sessions:    map[string]*session{},
 		conns:       map[*gwConn]struct{}{},
 		inters:      map[string]*Interaction{},
+		attempts:    map[Route]int{},
+		deleted:     map[string][]*Message{},
+		webhooks:    map[string]*Webhook{},
+		fails:       map[Route]failure{},
 		BotUsername: "newsbot",
 	}
 	for _, o := range opts {
@@ -384,6 +444,10 @@ func (s *Server) AddGuildWithID(id, name string) Guild {
 		EveryoneRoleID: id,
 		BotRoleID:      s.newIDLocked(),
 	}}
+	g.roles = []*Role{
+		{ID: id, Name: "@everyone", Permissions: MemberPermissions},
+		{ID: g.BotRoleID, Name: s.BotUsername, Managed: true, Permissions: BotPermissions},
+	}
 	s.guilds[id] = g
 	s.guildList = append(s.guildList, id)
 	s.broadcastLocked(id, "GUILD_CREATE", s.guildJSON(g))
@@ -399,7 +463,7 @@ func (s *Server) AddChannel(guildID, name string) string {
 	if !ok {
 		s.t.Fatalf("discordtest: AddChannel: unknown guild %s", guildID)
 	}
-	c := &channel{id: s.newIDLocked(), guildID: guildID, name: name}
+	c := &channel{id: s.newIDLocked(), guildID: guildID, name: name, typ: discordgo.ChannelTypeGuildText}
 	s.channels[c.id] = c
 	g.channels = append(g.channels, c.id)
 	s.broadcastLocked(guildID, "CHANNEL_CREATE", s.channelJSON(c, true))
@@ -456,11 +520,9 @@ func (s *Server) mustChannel(id string) *channel {
 // FailMessages makes the next n POST /channels/{id}/messages answer status:
 // 429 with Discord's rate-limit body (retry_after 0.05s) and Retry-After, or
 // 5xx with a JSON error. discordgo v0.29 retries 429 and 502 by itself, but
-// not 500 or 503.
+// not 500 or 503. It is FailRoute(RoutePostMessage, n, status).
 func (s *Server) FailMessages(n, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failN, s.failCode = n, status
+	s.FailRoute(RoutePostMessage, n, status)
 }
 
 // AddAttachment stores a file that interactions can reference (an
@@ -515,11 +577,9 @@ func (s *Server) WaitMessages(ctx context.Context, channelID string, n int) ([]M
 }
 
 // MessagePosts counts POST /channels/{id}/messages attempts, failed ones
-// and nonce duplicates included.
+// and nonce duplicates included. It is Attempts(RoutePostMessage).
 func (s *Server) MessagePosts() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.posts
+	return s.Attempts(RoutePostMessage)
 }
 
 // Commands returns the commands of the last bulk overwrite for a guild, or
@@ -621,9 +681,24 @@ func (s *Server) DropConnections() {
 	}
 }
 
-// botPermsLocked computes the bot's permissions in a channel as Discord does.
+// botPermsLocked computes the bot's permissions in a channel as Discord
+// does: @everyone's and the bot role's, all of them with Administrator, then
+// the bot's member overwrite. A thread has its parent's permissions.
 func (s *Server) botPermsLocked(c *channel) int64 {
-	perms := MemberPermissions // @everyone, and the bot role has the same
+	if c.parentID != "" {
+		if p, ok := s.channels[c.parentID]; ok {
+			c = p
+		}
+	}
+	var perms int64
+	if g := s.guilds[c.guildID]; g != nil {
+		for _, r := range g.roles[:2] {
+			perms |= r.Permissions
+		}
+	}
+	if perms&discordgo.PermissionAdministrator != 0 {
+		return discordgo.PermissionAll
+	}
 	perms &^= c.botDeny
 	perms |= c.botAllow
 	return perms
