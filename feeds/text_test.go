@@ -21,7 +21,13 @@ func TestHTMLToText(t *testing.T) {
 		{"<img src=\"a.png\" alt=\"alt text\">after", "after"},
 		{"<figure><img src=a.png><figcaption>A caption</figcaption></figure><p>Story</p>", "Story"},
 		{"a < b and c > d", "a < b and c > d"},
-		{"<svg><svg></svg><text>no</text></svg>yes", "yes"},
+		{"<svg><svg></svg><text>chart</text></svg> yes", "chart yes"},
+		// Issue 13 and 9.15: embeds and void elements never cut the text.
+		{`<p>Watch <iframe src="https://video.example/1"></iframe> the full interview.</p>`, "Watch the full interview."},
+		{`<p>Watch <object data="v.swf"><param name="movie" value="v.swf"></object> the full interview.</p>`, "Watch the full interview."},
+		{`<p>Watch <embed src="v.swf"> the full interview.</p><p>More.</p>`, "Watch the full interview.\n\nMore."},
+		{`<p>Watch <iframe src="v"> the full interview.</p>`, "Watch the full interview."},
+		{"a<script>x</script> b<style>y</style> c<template>z</template> d", "a b c d"},
 	}
 	for _, tt := range tests {
 		if got := htmlToText(tt.in); got != tt.want {

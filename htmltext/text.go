@@ -17,7 +17,9 @@
 //     them: when one is never closed, the converter reads what follows it
 //     again as ordinary text.
 //   - with Options.Page, a page's furniture as well: nav, header, footer,
-//     aside, form, figure and figcaption, button, select, svg and math.
+//     aside, form, figure and figcaption, button, select, svg and math;
+//     with Options.DropCaptions, figure captions. Unclosed, these too are
+//     read again as ordinary text rather than swallow the rest.
 //
 // Void elements (br, img, embed, source, track, wbr, param, area, col, hr,
 // input, link, meta) have no contents and drop nothing. Invisible spoofing
@@ -40,6 +42,9 @@ type Options struct {
 	// Page also drops a web page's furniture (navigation, headers,
 	// footers, asides, forms, figures). For whole pages, not feed items.
 	Page bool
+	// DropCaptions drops figure captions (figcaption): a caption describes
+	// a picture the reader of a summary does not see.
+	DropCaptions bool
 }
 
 // Text renders an HTML fragment, entity-escaped HTML or plain text as plain
@@ -57,7 +62,7 @@ func Convert(s string, o Options) string {
 		plain(&w, html.UnescapeString(s))
 		return w.String()
 	}
-	c := converter{w: &w, page: o.Page}
+	c := converter{w: &w, page: o.Page, captions: o.DropCaptions}
 	c.run(s)
 	return w.String()
 }
@@ -126,7 +131,7 @@ var kinds = map[atom.Atom]kind{
 // figure and figcaption are blocks there.
 func (c *converter) kindOf(a atom.Atom) kind {
 	k := kinds[a]
-	if k == furniture && !c.page {
+	if k == furniture && !c.page && (a != atom.Figcaption || !c.captions) {
 		switch a {
 		case atom.Figure, atom.Figcaption, atom.Nav, atom.Header, atom.Footer, atom.Aside, atom.Form:
 			return block
@@ -139,9 +144,10 @@ func (c *converter) kindOf(a atom.Atom) kind {
 // converter is one conversion's state. It holds counters, never a stack of
 // open elements, so its memory does not grow with nesting.
 type converter struct {
-	w    *writer
-	page bool
-	pre  int // depth inside <pre>
+	w        *writer
+	page     bool
+	captions bool // drop figcaption
+	pre      int  // depth inside <pre>
 
 	skip      atom.Atom // the element whose contents are dropped; 0 if none
 	skipDepth int       // its nesting inside itself

@@ -76,6 +76,15 @@ func TestConvertOptions(t *testing.T) {
 	if got := Convert("<nav>Menu <p>Story text.</p>", Options{Page: true}); got != "Menu\nStory text." {
 		t.Errorf("unclosed nav swallowed the page: %q", got)
 	}
+	captions := []struct{ in, want string }{
+		{"<figure><img src=a.png><figcaption>A caption</figcaption></figure><p>Story</p>", "Story"},
+		{"<p>Story</p><figcaption>Unclosed <p>More</p>", "Story\nUnclosed\nMore"},
+	}
+	for _, tt := range captions {
+		if got := Convert(tt.in, Options{DropCaptions: true}); got != tt.want {
+			t.Errorf("DropCaptions: Convert(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }
 
 func TestTitle(t *testing.T) {
