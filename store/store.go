@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -16,6 +17,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict is returned when a subscription already exists.
 	ErrConflict = errors.New("already exists")
+	// ErrLeaseLost is returned when a process renews a feed lease or a
+	// delivery claim that has expired and may be held by another process:
+	// the caller must leave that work alone.
+	ErrLeaseLost = errors.New("lease lost")
 	// ErrSchemaTooNew is returned by Open when the database was migrated by
 	// a newer binary than this one.
 	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
@@ -39,7 +44,10 @@ type Feed struct {
 	LastSuccessAt time.Time // zero if never succeeded
 	ErrorCount    int       // consecutive failures; reset by a success
 	LastError     string
-	CreatedAt     time.Time
+	// SkippedItems counts items recorded as seen without being posted
+	// because the feed published more at once than a channel should take.
+	SkippedItems int
+	CreatedAt    time.Time
 }
 
 // Failing reports whether the feed has failed often enough to be polled only
@@ -97,12 +105,41 @@ type Article struct {
 	// Published is the feed's date, or when the bot first saw the item.
 	Published time.Time
 	Summary   []string // chosen sentences in article order
-	Keywords  []string
+	// Ranked are the article's best sentences, best first (at most
+	// MaxRanked), each with its position in the article, so any summary
+	// length from 1 to MaxRanked can be shown without summarizing again.
+	Ranked   []RankedSentence
+	Keywords []string
 	// Stats for the footer: how much shorter the summary is.
 	SentencesTotal int
 	WordsBefore    int
 	WordsAfter     int
 	CreatedAt      time.Time
+}
+
+// MaxRanked is how many ranked sentences an article keeps: the longest
+// summary a server can ask for.
+const MaxRanked = 10
+
+// RankedSentence is one of an article's best sentences.
+type RankedSentence struct {
+	Index int    `json:"i"` // position among the article's sentences
+	Text  string `json:"t"`
+}
+
+// Best returns the best n sentences in article order: Ranked when the
+// article has it, else the stored summary cut to n.
+func (a Article) Best(n int) []string {
+	if len(a.Ranked) == 0 {
+		return a.Summary[:min(max(n, 0), len(a.Summary))]
+	}
+	top := slices.Clone(a.Ranked[:min(max(n, 0), len(a.Ranked))])
+	slices.SortFunc(top, func(x, y RankedSentence) int { return x.Index - y.Index })
+	out := make([]string, len(top))
+	for i, r := range top {
+		out[i] = r.Text
+	}
+	return out
 }
 
 // DeliveryState is where one article stands for one subscription.
@@ -124,6 +161,11 @@ type Delivery struct {
 	Error          string // why it failed, or the last transient error
 	Attempts       int
 	CreatedAt      time.Time
+	// AttemptedAt is when a post of this delivery began and was never
+	// settled (the process died or lost the store between posting and
+	// recording): the message may exist, so the deliverer looks for it
+	// before posting again. Zero when no attempt is unsettled.
+	AttemptedAt time.Time
 	// Filled by ClaimDeliveries so the deliverer needs no further reads.
 	Subscription Subscription // with Feed
 	Article      Article
@@ -136,9 +178,12 @@ type NewSubscription struct {
 	CreatedBy string
 	// Feed is matched by URL; created if unknown, else its title is refreshed.
 	Feed Feed
-	// Seen are the feed's current items. Those the store does not know yet are
-	// recorded; they get deliveries for the feed's other, existing
-	// subscriptions but never for the new one (no back-catalogue flood).
+	// Seen are the feed's current items, identities only (no summary: the
+	// caller did not build them). They are never delivered to the new
+	// subscription (no back-catalogue flood). Those the store does not know
+	// yet are left for the poller, which summarizes them and delivers them
+	// to the feed's other subscriptions; when there are none they are
+	// recorded as seen at once.
 	Seen []Article
 	// NextPollAt is when the feed is first polled if it is new.
 	NextPollAt time.Time
@@ -154,8 +199,14 @@ type PollResult struct {
 	LastModified string
 	NotModified  bool // a 304: validators and articles unchanged
 	Articles     []Article
-	PolledAt     time.Time
-	NextPollAt   time.Time
+	// Skipped are new items recorded as seen and never delivered: a flood
+	// beyond what a channel should take (identities only).
+	Skipped []Article
+	// Present are the identities and link keys of every item the feed
+	// lists now; pruned articles still listed are remembered longer.
+	Present    []string
+	PolledAt   time.Time
+	NextPollAt time.Time
 }
 
 // PollFailure is a failed poll of a leased feed.
@@ -173,9 +224,11 @@ type ClaimOptions struct {
 	Now   time.Time     // due before or at
 	Limit int           // at most this many rows
 	Lease time.Duration // the claim expires after this, if not settled
-	// PerSubscription caps deliveries per subscription in one claim (0 = no cap),
-	// oldest first; the rest wait for the next round.
+	// PerSubscription caps deliveries per subscription (0 = no cap), oldest
+	// first: at most this many posted within Window before Now, claimed
+	// included; the rest wait.
 	PerSubscription int
+	Window          time.Duration
 }
 
 // Store is the whole persistence API. Consumers (feeds, bot) declare the
@@ -191,6 +244,9 @@ type Store interface {
 
 	// Polling (feeds.Poller).
 	ClaimDueFeeds(ctx context.Context, o ClaimOptions) ([]Feed, error)
+	// RenewFeedLease extends a feed lease the owner still holds, else
+	// ErrLeaseLost.
+	RenewFeedLease(ctx context.Context, feedID int64, owner string, until time.Time) error
 	RecordPoll(ctx context.Context, r PollResult) (newArticles int, err error)
 	RecordPollFailure(ctx context.Context, f PollFailure) (Feed, error)
 	// KnownArticles reports which of keys (identities or link keys) the
@@ -199,6 +255,10 @@ type Store interface {
 
 	// Delivery (bot.Deliverer): the outbox.
 	ClaimDeliveries(ctx context.Context, o ClaimOptions) ([]Delivery, error)
+	// BeginPost confirms the owner still holds the claim, extends it to
+	// until and records that a post is starting (Delivery.AttemptedAt);
+	// ErrLeaseLost if the claim is gone.
+	BeginPost(ctx context.Context, deliveryID int64, owner string, now, until time.Time) error
 	MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
 	MarkFailed(ctx context.Context, deliveryID int64, reason string) error
 	ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error

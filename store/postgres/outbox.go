@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,56 +10,50 @@ import (
 	"newsbot/store"
 )
 
-// claimable is the condition for a delivery (d) that may be claimed at $1:
-// pending, retry due, and the claim free or expired (claim_until < now).
-const claimable = `d.state = 'pending'
-	  AND (d.retry_at IS NULL OR d.retry_at <= $1)
-	  AND (d.claim_until IS NULL OR d.claim_until < $1)`
-
 // claimDeliveriesSQL claims pending deliveries in one statement, oldest
 // first, at most $2 ($2 NULL: no limit):
 //
-//   - picked finds claimable deliveries of unpaused subscriptions and locks
-//     them FOR UPDATE SKIP LOCKED, which re-checks the conditions on the
-//     row's latest version (READ COMMITTED): a delivery another process is
-//     claiming right now is passed over, and one it has just claimed no
-//     longer qualifies, so none is ever taken twice, and LIMIT counts only
-//     the rows actually locked;
+//   - ranked numbers every pending delivery of an unpaused subscription
+//     within its subscription, oldest first (rn), and notes whether it or an
+//     earlier one is not claimable now (blocked: waiting out a retry, or
+//     held by another process), because a subscription's posts go out in
+//     order;
+//   - picked keeps the unblocked ones whose rank plus the subscription's
+//     posts within the window (since $6) is at most $5, which holds across
+//     processes because claimed deliveries stay pending and count in rn,
+//     then locks them FOR UPDATE SKIP LOCKED, which re-checks the conditions
+//     on the row's latest version (READ COMMITTED): a delivery another
+//     process is claiming right now is passed over, and one it has just
+//     claimed no longer qualifies, so none is ever taken twice (a window
+//     function cannot sit beside FOR UPDATE, hence two steps);
 //   - claimed stamps the claim's owner ($3) and end ($4);
 //   - the final SELECT joins what the deliverer needs: subscription, feed
 //     and article.
 const claimDeliveriesSQL = `
-WITH picked AS (
-	SELECT d.id FROM deliveries d
-	WHERE ` + claimable + `
-	  AND d.subscription_id IN (SELECT id FROM subscriptions WHERE NOT paused)
-	ORDER BY d.id
-	LIMIT $2
-	FOR UPDATE OF d SKIP LOCKED
-),` + claimTail
-
-// claimDeliveriesCappedSQL is claimDeliveriesSQL with at most $5 per
-// subscription: ranked numbers the claimable deliveries oldest first within
-// each subscription, and picked keeps those ranked $5 or better before
-// locking them as above (a window function cannot sit beside FOR UPDATE,
-// hence two steps). Ranking reads every claimable delivery, a few
-// milliseconds for 5,000; the alternative of counting, for each candidate in
-// id order, the earlier ones of its subscription (bounded by LIMIT $5) is
-// faster on an even backlog but ten times slower when one subscription holds
-// most of it, which is exactly the backlog of a channel that was stuck.
-const claimDeliveriesCappedSQL = `
 WITH ranked AS (
-	SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.id) AS rn
+	SELECT d.id, d.subscription_id,
+		row_number() OVER w AS rn,
+		bool_or(NOT (` + claimable + `)) OVER w AS blocked
 	FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-	WHERE ` + claimable + ` AND NOT s.paused
+	WHERE d.state = 'pending' AND NOT s.paused
+	WINDOW w AS (PARTITION BY d.subscription_id ORDER BY d.id)
 ), picked AS (
 	SELECT d.id FROM deliveries d
-	WHERE d.id IN (SELECT id FROM ranked WHERE rn <= $5::int)
-	  AND ` + claimable + `
+	WHERE d.id IN (
+		SELECT r.id FROM ranked r
+		WHERE NOT r.blocked
+		  AND r.rn + (SELECT count(*) FROM deliveries p
+			WHERE p.subscription_id = r.subscription_id AND p.state = 'posted' AND p.posted_at > $6) <= $5::bigint)
+	  AND d.state = 'pending' AND ` + claimable + `
 	ORDER BY d.id
 	LIMIT $2
 	FOR UPDATE SKIP LOCKED
-),` + claimTail
+),`
+
+// claimable is the condition for a delivery (d) that may be claimed at $1:
+// retry due, and the claim free or expired (claim_until < now).
+const claimable = `(d.retry_at IS NULL OR d.retry_at <= $1)
+	  AND (d.claim_until IS NULL OR d.claim_until < $1)`
 
 const claimTail = ` claimed AS (
 	UPDATE deliveries d SET claim_owner = $3, claim_until = $4
@@ -78,13 +73,11 @@ ORDER BY d.id`
 // (claim_until < now) and the delivery is claimable again.
 func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error) {
 	now, until, limit := s.claimBounds(o)
-	var rows pgx.Rows
-	var err error
+	perSub := int64(math.MaxInt32)
 	if o.PerSubscription > 0 {
-		rows, err = s.pool.Query(ctx, claimDeliveriesCappedSQL, now, limit, o.Owner, until, o.PerSubscription)
-	} else {
-		rows, err = s.pool.Query(ctx, claimDeliveriesSQL, now, limit, o.Owner, until)
+		perSub = int64(o.PerSubscription)
 	}
+	rows, err := s.pool.Query(ctx, claimDeliveriesSQL+claimTail, now, limit, o.Owner, until, perSub, now.Add(-o.Window))
 	if err != nil {
 		return nil, wrap("claim deliveries", err)
 	}
@@ -93,6 +86,22 @@ func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]st
 		return nil, wrap("claim deliveries", err)
 	}
 	return ds, nil
+}
+
+// BeginPost confirms the owner's claim, extends it to until and marks the
+// attempt, or reports the claim lost.
+func (s *Store) BeginPost(ctx context.Context, deliveryID int64, owner string, now, until time.Time) error {
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE deliveries SET claim_until = $3, attempted_at = $4
+		WHERE id = $1 AND state = 'pending' AND claim_owner = $2 AND claim_until >= $4`,
+		deliveryID, owner, until.UTC(), now.UTC())
+	if err != nil {
+		return wrap("begin post", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return wrap("begin post", store.ErrLeaseLost)
+	}
+	return nil
 }
 
 // scanFullDelivery reads deliveryCols, subCols, feedCols and articleCols.
@@ -120,7 +129,7 @@ func (s *Store) MarkPosted(ctx context.Context, deliveryID int64, messageID stri
 	}
 	return s.execOne(ctx, "mark posted", `
 		UPDATE deliveries SET state = 'posted', message_id = $2, posted_at = $3, error = '',
-			retry_at = NULL, claim_owner = NULL, claim_until = NULL
+			retry_at = NULL, claim_owner = NULL, claim_until = NULL, attempted_at = NULL
 		WHERE id = $1`, deliveryID, messageID, at.UTC())
 }
 
@@ -132,7 +141,7 @@ func (s *Store) MarkFailed(ctx context.Context, deliveryID int64, reason string)
 		UPDATE deliveries SET
 			state = CASE WHEN state = 'posted' THEN state ELSE 'failed' END,
 			error = CASE WHEN state = 'posted' THEN error ELSE $2 END,
-			retry_at = NULL, claim_owner = NULL, claim_until = NULL
+			retry_at = NULL, claim_owner = NULL, claim_until = NULL, attempted_at = NULL
 		WHERE id = $1`, deliveryID, clean(reason))
 }
 
@@ -150,10 +159,12 @@ func (s *Store) ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt t
 		WHERE id = $1`, deliveryID, nullTime(retryAt), clean(reason))
 }
 
-// PendingDeliveries counts the deliveries not yet posted or failed.
+// PendingDeliveries counts the deliveries not yet posted or failed, of
+// active subscriptions (a paused one's wait for /feed resume, not the bot).
 func (s *Store) PendingDeliveries(ctx context.Context) (int, error) {
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE state = 'pending'`).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+		WHERE d.state = 'pending' AND NOT s.paused`).Scan(&n); err != nil {
 		return 0, wrap("pending deliveries", err)
 	}
 	return n, nil

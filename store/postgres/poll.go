@@ -106,15 +106,24 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 	b := &pgx.Batch{}
 	b.Queue(recordPollSQL, r.FeedID, clean(r.Title), clean(r.SiteURL), r.NotModified, clean(r.ETag), clean(r.LastModified),
 		nullTime(r.PolledAt), r.NextPollAt.UTC(), r.Owner, store.FailingThreshold)
-	var arts []store.Article
+	now := s.now()
+	var arts, skipped []store.Article
 	if !r.NotModified {
-		arts = r.Articles
+		arts, skipped = r.Articles, r.Skipped
+		if len(r.Present) > 0 {
+			b.Queue(`UPDATE pruned_articles SET seen_at = $3
+				WHERE feed_id = $1 AND (identity = ANY($2) OR (link_key <> '' AND link_key = ANY($2)))`,
+				r.FeedID, cleanAll(r.Present), now)
+		}
 	}
-	if err := queueArticles(b, r.FeedID, 0, arts, s.now()); err != nil {
+	if err := queueArticles(b, r.FeedID, skipped, now, insertSkipped); err != nil {
+		return 0, wrap("record poll", err)
+	}
+	if err := queueArticles(b, r.FeedID, arts, now, insertDeliver); err != nil {
 		return 0, wrap("record poll", err)
 	}
 	br := s.pool.SendBatch(ctx, b)
-	n, err := readPoll(br, arts)
+	n, err := readPoll(br, len(r.Present) > 0 && !r.NotModified, skipped, arts)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -125,13 +134,21 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 }
 
 // readPoll reads the results of RecordPoll's batch.
-func readPoll(br pgx.BatchResults, arts []store.Article) (int, error) {
+func readPoll(br pgx.BatchResults, touched bool, skipped, arts []store.Article) (int, error) {
 	var found int
 	if err := br.QueryRow().Scan(&found); err != nil {
 		return 0, err
 	}
 	if found == 0 {
 		return 0, pgx.ErrNoRows
+	}
+	if touched {
+		if _, err := br.Exec(); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := readArticles(br, skipped); err != nil {
+		return 0, err
 	}
 	return readArticles(br, arts)
 }
@@ -159,16 +176,16 @@ func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (sto
 
 // insertArticleSQL inserts one article unless the feed already has one with
 // the same identity or link key (both unique: ON CONFLICT DO NOTHING) or had
-// one that was pruned (pruned_articles), and
-// gives a newly inserted one a pending delivery for every unpaused
-// subscription of the feed except $15 (the subscription being created, or
-// 0). It returns 1 if the article was new, else 0.
+// one that was pruned (pruned_articles). With $15 set, a newly inserted one
+// gets a pending delivery for every unpaused subscription of the feed whose
+// baseline does not list it; with $16 set, it counts as a skipped item of
+// the feed. It returns 1 if the article was new, else 0.
 const insertArticleSQL = `
 WITH a AS (
 	INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url, published,
-		summary, keywords, sentences_total, words_before, words_after, created_at)
+		summary, ranked, keywords, sentences_total, words_before, words_after, created_at)
 	SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz,
-		$9::text[], $10::text[], $11::int, $12::int, $13::int, $14::timestamptz
+		$9::text[], $17::jsonb, $10::text[], $11::int, $12::int, $13::int, $14::timestamptz
 	WHERE NOT EXISTS (
 		SELECT 1 FROM pruned_articles p
 		WHERE p.feed_id = $1 AND (p.identity = $2 OR ($3 <> '' AND p.link_key = $3)))
@@ -176,19 +193,34 @@ WITH a AS (
 	RETURNING id
 ), d AS (
 	INSERT INTO deliveries (subscription_id, article_id, created_at)
-	SELECT s.id, a.id, $14 FROM a JOIN subscriptions s ON s.feed_id = $1 AND NOT s.paused AND s.id <> $15
+	SELECT s.id, a.id, $14 FROM a JOIN subscriptions s ON s.feed_id = $1 AND NOT s.paused
+	WHERE $15::boolean AND NOT EXISTS (
+		SELECT 1 FROM subscription_baseline b
+		WHERE b.subscription_id = s.id AND (b.identity = $2 OR ($3 <> '' AND b.link_key = $3)))
 	ON CONFLICT DO NOTHING
+), skipped AS (
+	UPDATE feeds SET skipped_items = skipped_items + 1
+	WHERE id = $1 AND $16::boolean AND EXISTS (SELECT 1 FROM a)
 )
 SELECT count(*) FROM a`
 
+// insertMode says what becomes of a newly recorded article.
+type insertMode int
+
+const (
+	insertSeen    insertMode = iota // recorded only
+	insertDeliver                   // delivered to the feed's subscriptions
+	insertSkipped                   // recorded and counted as skipped (a flood)
+)
+
 // insertArticles records articles of one feed in one round trip and returns
 // how many were new. The caller holds the feed's row lock.
-func insertArticles(ctx context.Context, tx pgx.Tx, feedID, exceptSub int64, arts []store.Article, now time.Time) (int, error) {
+func insertArticles(ctx context.Context, tx pgx.Tx, feedID int64, arts []store.Article, now time.Time, mode insertMode) (int, error) {
 	if len(arts) == 0 {
 		return 0, nil
 	}
 	b := &pgx.Batch{}
-	if err := queueArticles(b, feedID, exceptSub, arts, now); err != nil {
+	if err := queueArticles(b, feedID, arts, now, mode); err != nil {
 		return 0, err
 	}
 	br := tx.SendBatch(ctx, b)
@@ -201,20 +233,42 @@ func insertArticles(ctx context.Context, tx pgx.Tx, feedID, exceptSub int64, art
 
 // queueArticles queues insertArticleSQL for each article, in order, so an
 // item repeated within the list is recorded once.
-func queueArticles(b *pgx.Batch, feedID, exceptSub int64, arts []store.Article, now time.Time) error {
+func queueArticles(b *pgx.Batch, feedID int64, arts []store.Article, now time.Time, mode insertMode) error {
 	for _, a := range arts {
-		identity := a.Identity
-		if identity == "" {
-			identity = a.LinkKey
+		identity, err := identityOf(a)
+		if err != nil {
+			return err
 		}
-		if identity == "" {
-			return fmt.Errorf("article %q without identity or link key", a.Title)
+		ranked := a.Ranked
+		if ranked == nil {
+			ranked = []store.RankedSentence{}
 		}
 		b.Queue(insertArticleSQL, feedID, clean(identity), clean(a.LinkKey), clean(a.Link), clean(a.Title),
 			clean(a.Author), clean(a.ImageURL), nullTime(a.Published), cleanAll(a.Summary), cleanAll(a.Keywords),
-			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, exceptSub)
+			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, mode == insertDeliver, mode == insertSkipped, cleanRanked(ranked))
 	}
 	return nil
+}
+
+// identityOf is the key an article is stored under.
+func identityOf(a store.Article) (string, error) {
+	identity := a.Identity
+	if identity == "" {
+		identity = a.LinkKey
+	}
+	if identity == "" {
+		return "", fmt.Errorf("article %q without identity or link key", a.Title)
+	}
+	return identity, nil
+}
+
+// cleanRanked applies clean to each sentence.
+func cleanRanked(r []store.RankedSentence) []store.RankedSentence {
+	out := make([]store.RankedSentence, len(r))
+	for i, x := range r {
+		out[i] = store.RankedSentence{Index: x.Index, Text: clean(x.Text)}
+	}
+	return out
 }
 
 // readArticles reads the results of queueArticles: how many were new.
@@ -228,4 +282,18 @@ func readArticles(br pgx.BatchResults, arts []store.Article) (int, error) {
 		n += one
 	}
 	return n, nil
+}
+
+// RenewFeedLease extends the owner's live lease on a feed, or reports it
+// lost.
+func (s *Store) RenewFeedLease(ctx context.Context, feedID int64, owner string, until time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE feeds SET lease_until = $3
+		WHERE id = $1 AND lease_owner = $2 AND lease_until >= $4`, feedID, owner, until.UTC(), s.now())
+	if err != nil {
+		return wrap("renew feed lease", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return wrap("renew feed lease", store.ErrLeaseLost)
+	}
+	return nil
 }

@@ -37,8 +37,8 @@ func TestOpenConcurrentlyMigratesOnce(t *testing.T) {
 	}
 	s := openURL(t, url, nil)
 	v, err := s.SchemaVersion(context.Background())
-	if n := count(t, s, `SELECT count(*) FROM schema_migrations`); err != nil || n != 1 || v != LatestSchemaVersion() {
-		t.Errorf("schema_migrations has %d rows, version %d (%v); want 1, %d", n, v, err, LatestSchemaVersion())
+	if n := count(t, s, `SELECT count(*) FROM schema_migrations`); err != nil || n != LatestSchemaVersion() || v != LatestSchemaVersion() {
+		t.Errorf("schema_migrations has %d rows, version %d (%v); want one per migration, %d", n, v, err, LatestSchemaVersion())
 	}
 }
 
@@ -112,10 +112,18 @@ func TestSubscribeSeenAndConflict(t *testing.T) {
 		t.Fatalf("second identical Subscribe: %v, want ErrConflict", err)
 	}
 	// A second channel's subscription sees one item the store did not know:
-	// the first subscription gets it, the new one does not.
+	// once the poller has summarized it, the first subscription gets it,
+	// the new one does not.
 	b := subscribe(t, s, "g1", "c2", "https://feed.example/rss", now, article("2"), article("3"))
 	if b.Feed.ID != a.Feed.ID {
 		t.Fatalf("same URL made a second feed: %d vs %d", b.Feed.ID, a.Feed.ID)
+	}
+	if ds, _ := s.Deliveries(ctx, a.ID); len(ds) != 0 {
+		t.Fatalf("subscribing delivered %d unsummarized items", len(ds))
+	}
+	if _, err := s.RecordPoll(ctx, store.PollResult{FeedID: a.FeedID, NextPollAt: now,
+		Articles: []store.Article{article("2"), article("3")}}); err != nil {
+		t.Fatal(err)
 	}
 	da, _ := s.Deliveries(ctx, a.ID)
 	db, _ := s.Deliveries(ctx, b.ID)
@@ -331,6 +339,11 @@ func TestClaimDeliveriesPerSubscriptionAndPaused(t *testing.T) {
 	if len(ds) != 3 || per[a.ID] > 2 || per[b.ID] > 2 {
 		t.Fatalf("claimed %d: %v; want 3, at most 2 per subscription", len(ds), per)
 	}
+	for _, d := range ds {
+		if err := s.MarkPosted(ctx, d.ID, "m", now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := s.PauseSubscription(ctx, b.ID, "Missing Access"); err != nil {
 		t.Fatal(err)
 	}
@@ -469,6 +482,13 @@ func TestPruneArticlesRemembersIdentities(t *testing.T) {
 	sub := subscribe(t, s, "g", "c", "https://feed.example/rss", now)
 	if _, err := s.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, NextPollAt: now,
 		Articles: []store.Article{article("old")}}); err != nil {
+		t.Fatal(err)
+	}
+	posted, err := s.ClaimDeliveries(ctx, store.ClaimOptions{Owner: "p", Now: now, Lease: time.Minute})
+	if err != nil || len(posted) != 1 {
+		t.Fatalf("claim = %d, %v", len(posted), err)
+	}
+	if err := s.MarkPosted(ctx, posted[0].ID, "m", now); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(48 * time.Hour)

@@ -13,13 +13,13 @@ import (
 // hands the same pointers to Scan in the same order.
 
 const feedCols = `f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.next_poll_at,
-	f.last_polled_at, f.last_success_at, f.error_count, f.last_error, f.created_at`
+	f.last_polled_at, f.last_success_at, f.error_count, f.last_error, f.skipped_items, f.created_at`
 
 // feedDest returns the scan destinations for feedCols; call done after Scan.
 func feedDest(f *store.Feed) (dest []any, done func()) {
 	var polled, success *time.Time
 	dest = []any{&f.ID, &f.URL, &f.Title, &f.SiteURL, &f.ETag, &f.LastModified, &f.NextPollAt,
-		&polled, &success, &f.ErrorCount, &f.LastError, &f.CreatedAt}
+		&polled, &success, &f.ErrorCount, &f.LastError, &f.SkippedItems, &f.CreatedAt}
 	return dest, func() {
 		f.NextPollAt = f.NextPollAt.UTC()
 		f.CreatedAt = f.CreatedAt.UTC()
@@ -38,12 +38,12 @@ func subDest(s *store.Subscription) (dest []any, done func()) {
 }
 
 const articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
-	a.published, a.summary, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
+	a.published, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
 
 func articleDest(a *store.Article) (dest []any, done func()) {
 	var published *time.Time
 	dest = []any{&a.ID, &a.FeedID, &a.Identity, &a.LinkKey, &a.Link, &a.Title, &a.Author, &a.ImageURL,
-		&published, &a.Summary, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt}
+		&published, &a.Summary, &a.Ranked, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt}
 	return dest, func() {
 		a.Published = timeOf(published)
 		a.CreatedAt = a.CreatedAt.UTC()
@@ -53,12 +53,16 @@ func articleDest(a *store.Article) (dest []any, done func()) {
 }
 
 const deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error,
-	d.attempts, d.created_at`
+	d.attempts, d.created_at, d.attempted_at`
 
 func deliveryDest(d *store.Delivery) (dest []any, done func()) {
+	var attempted *time.Time
 	dest = []any{&d.ID, &d.SubscriptionID, &d.ArticleID, &d.State, &d.MessageID, &d.Error,
-		&d.Attempts, &d.CreatedAt}
-	return dest, func() { d.CreatedAt = d.CreatedAt.UTC() }
+		&d.Attempts, &d.CreatedAt, &attempted}
+	return dest, func() {
+		d.CreatedAt = d.CreatedAt.UTC()
+		d.AttemptedAt = timeOf(attempted)
+	}
 }
 
 // scanSubscription reads subCols followed by feedCols.

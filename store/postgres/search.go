@@ -74,20 +74,36 @@ func (s *Store) SearchArticles(ctx context.Context, guildID, query string, limit
 }
 
 // PruneArticles deletes the articles recorded before the given time, with
-// their deliveries, and returns how many went. Their identities are kept
-// (pruned_articles) so that an item the feed still lists is not taken for a
-// new one and posted again.
+// their deliveries, and returns how many went. An article still waiting to be
+// posted somewhere stays. Their identities are kept (pruned_articles) so that
+// an item the feed still lists is not taken for a new one and posted again;
+// those the feed stopped listing before the given time are forgotten, with
+// old subscription baselines, so neither table grows for ever.
 func (s *Store) PruneArticles(ctx context.Context, before time.Time) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `
-		WITH gone AS (
-			DELETE FROM articles WHERE created_at < $1 RETURNING feed_id, identity, link_key
-		), kept AS (
-			INSERT INTO pruned_articles (feed_id, identity, link_key)
-			SELECT feed_id, identity, link_key FROM gone
-			ON CONFLICT DO NOTHING
-		)
-		SELECT count(*) FROM gone`, before.UTC()).Scan(&n)
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// Forget first, so identities pruned now are not forgotten at once
+		// whatever the clock says.
+		if _, err := tx.Exec(ctx, `DELETE FROM pruned_articles WHERE seen_at < $1`, before.UTC()); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `
+			WITH gone AS (
+				DELETE FROM articles a WHERE a.created_at < $1
+				  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'pending')
+				RETURNING feed_id, identity, link_key
+			), kept AS (
+				INSERT INTO pruned_articles (feed_id, identity, link_key, seen_at)
+				SELECT feed_id, identity, link_key, $2 FROM gone
+				ON CONFLICT DO NOTHING
+			)
+			SELECT count(*) FROM gone`, before.UTC(), s.now()).Scan(&n)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM subscription_baseline WHERE created_at < $1`, before.UTC())
+		return err
+	})
 	if err != nil {
 		return 0, wrap("prune articles", err)
 	}

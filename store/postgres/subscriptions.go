@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,13 +54,44 @@ func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.
 		}
 		done()
 		sub.Feed = feed
-		_, err = insertArticles(ctx, tx, feed.ID, sub.ID, ns.Seen, now)
-		return err
+		return recordSeen(ctx, tx, feed.ID, sub.ID, ns.Seen, now)
 	})
 	if err != nil {
 		return store.Subscription{}, wrap("subscribe", err)
 	}
 	return sub, nil
+}
+
+// recordSeen keeps a new subscription from posting the items its feed lists
+// now. Items the store does not know yet are owed to the feed's other
+// unpaused subscriptions with a real summary, which only the poller makes:
+// so they go in the new subscription's baseline and the poller delivers them
+// to everyone else. With no other unpaused subscription nobody is owed them,
+// and they are recorded as seen at once.
+func recordSeen(ctx context.Context, tx pgx.Tx, feedID, subID int64, seen []store.Article, now time.Time) error {
+	if len(seen) == 0 {
+		return nil
+	}
+	var others bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE feed_id = $1 AND id <> $2 AND NOT paused)`,
+		feedID, subID).Scan(&others)
+	if err != nil {
+		return err
+	}
+	if !others {
+		_, err := insertArticles(ctx, tx, feedID, seen, now, insertSeen)
+		return err
+	}
+	b := &pgx.Batch{}
+	for _, a := range seen {
+		identity, err := identityOf(a)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO subscription_baseline (subscription_id, identity, link_key, created_at)
+			VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, subID, clean(identity), clean(a.LinkKey), now)
+	}
+	return tx.SendBatch(ctx, b).Close()
 }
 
 // Unsubscribe deletes one of the guild's subscriptions with its deliveries

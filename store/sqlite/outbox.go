@@ -4,15 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"math"
 	"time"
 
 	"newsbot/store"
 )
 
 // ClaimDeliveries claims pending deliveries of active subscriptions that are
-// due and not claimed by anyone else, oldest first, at most o.PerSubscription
-// per subscription (when > 0) and o.Limit in all, and returns them with their
-// subscription, feed and article.
+// due and not claimed by anyone else, oldest first, o.Limit in all, and
+// returns them with their subscription, feed and article.
+//
+// Each subscription's posts go out in order: a delivery is claimed only if
+// every earlier pending one of its subscription is claimable now (none is
+// waiting out a retry or held by another process). With o.PerSubscription
+// set, a delivery is claimed only while fewer than that many of its
+// subscription are pending before it or were posted within o.Window, which
+// holds across processes because claimed deliveries stay pending.
 func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error) {
 	limit := o.Limit
 	if limit <= 0 {
@@ -20,32 +27,35 @@ func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]st
 	}
 	perSub := o.PerSubscription
 	if perSub <= 0 {
-		perSub = -1
+		perSub = math.MaxInt32
 	}
 	now := ts(o.Now)
+	since := ts(o.Now.Add(-o.Window))
 	var out []store.Delivery
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		// Deliveries are taken in id order and each one only if fewer than
-		// ?4 claimable ones of its subscription come before it (a count
-		// bounded by LIMIT on the (subscription_id, id) index), so the scan
-		// stops after ?5 rows instead of ranking every pending delivery.
+		// The count of earlier pending deliveries is bounded by LIMIT on the
+		// (subscription_id, id) index and comes first, so the order check
+		// after it scans at most ?4 rows.
 		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET claim_owner = ?1, claim_until = ?2
 			WHERE id IN (
 				SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
 				WHERE d.state = 'pending'
 				  AND s.paused = 0
-				  AND (d.retry_at IS NULL OR d.retry_at <= ?3)
-				  AND (d.claim_until IS NULL OR d.claim_until < ?3)
-				  AND (?4 < 0 OR (SELECT count(*) FROM (
+				  AND `+claimableSQL("d")+`
+				  AND (SELECT count(*) FROM (
 						SELECT 1 FROM deliveries e
 						WHERE e.subscription_id = d.subscription_id AND e.state = 'pending' AND e.id < d.id
-						  AND (e.retry_at IS NULL OR e.retry_at <= ?3)
-						  AND (e.claim_until IS NULL OR e.claim_until < ?3)
-						LIMIT ?4)) < ?4)
+						LIMIT ?4))
+					+ (SELECT count(*) FROM deliveries p
+						WHERE p.subscription_id = d.subscription_id AND p.state = 'posted' AND p.posted_at > ?6) < ?4
+				  AND NOT EXISTS (
+						SELECT 1 FROM deliveries e
+						WHERE e.subscription_id = d.subscription_id AND e.state = 'pending' AND e.id < d.id
+						  AND NOT (`+claimableSQL("e")+`))
 				ORDER BY d.id
 				LIMIT ?5)
 			RETURNING id`,
-			o.Owner, ts(o.Now.Add(o.Lease)), now, perSub, limit)
+			o.Owner, ts(o.Now.Add(o.Lease)), now, perSub, limit, since)
 		if err != nil {
 			return err
 		}
@@ -64,6 +74,22 @@ func (s *Store) ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]st
 		out = []store.Delivery{}
 	}
 	return out, nil
+}
+
+// claimableSQL is the condition for delivery t to be claimable at ?3: its
+// retry is due and nobody holds it.
+func claimableSQL(t string) string {
+	return `(` + t + `.retry_at IS NULL OR ` + t + `.retry_at <= ?3) AND (` + t + `.claim_until IS NULL OR ` + t + `.claim_until < ?3)`
+}
+
+// BeginPost confirms the owner's claim, extends it and marks the attempt.
+func (s *Store) BeginPost(ctx context.Context, deliveryID int64, owner string, now, until time.Time) error {
+	return wrap("begin post", s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET claim_until = ?1, attempted_at = ?2
+			WHERE id = ?3 AND state = 'pending' AND claim_owner = ?4 AND claim_until >= ?2`,
+			ts(until), ts(now), deliveryID, owner)
+		return leaseHeld(res, err)
+	}))
 }
 
 // scanIDs reads a column of ids into a JSON array, for json_each.
@@ -132,15 +158,18 @@ func queryDeliveries(ctx context.Context, q querier, full bool, where string, ar
 // MarkPosted records a delivery as posted with its Discord message.
 func (s *Store) MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error {
 	return wrap("mark posted", s.updateOne(ctx, `UPDATE deliveries SET
-			state = 'posted', message_id = ?, posted_at = ?, error = '', claim_owner = '', claim_until = NULL
+			state = 'posted', message_id = ?, posted_at = ?, error = '', claim_owner = '', claim_until = NULL, attempted_at = NULL
 		WHERE id = ?`, messageID, ts(at), deliveryID))
 }
 
-// MarkFailed records a delivery as failed for good.
+// MarkFailed records a delivery as failed for good. One already posted (by
+// a process whose claim outlived ours) stays posted.
 func (s *Store) MarkFailed(ctx context.Context, deliveryID int64, reason string) error {
 	return wrap("mark failed", s.updateOne(ctx, `UPDATE deliveries SET
-			state = 'failed', error = ?, claim_owner = '', claim_until = NULL
-		WHERE id = ?`, reason, deliveryID))
+			state = CASE WHEN state = 'posted' THEN state ELSE 'failed' END,
+			error = CASE WHEN state = 'posted' THEN error ELSE ?1 END,
+			claim_owner = '', claim_until = NULL, attempted_at = NULL
+		WHERE id = ?2`, reason, deliveryID))
 }
 
 // ReleaseDelivery gives a claimed delivery back after a transient error, to
@@ -163,10 +192,12 @@ func (s *Store) ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt t
 	return wrap("release delivery", err)
 }
 
-// PendingDeliveries counts the deliveries still to be posted.
+// PendingDeliveries counts the deliveries still to be posted to active
+// subscriptions (a paused one's wait for /feed resume, not for the bot).
 func (s *Store) PendingDeliveries(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE state = 'pending'`).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+		WHERE d.state = 'pending' AND s.paused = 0`).Scan(&n)
 	return n, wrap("pending deliveries", err)
 }
 

@@ -3,7 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -92,7 +92,19 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 		if r.NotModified {
 			return nil
 		}
-		added, err = s.insertArticles(ctx, tx, r.FeedID, r.Articles, now)
+		if err := touchPruned(ctx, tx, r.FeedID, r.Present, now); err != nil {
+			return err
+		}
+		skipped, err := s.insertArticles(ctx, tx, r.FeedID, r.Skipped, now, false)
+		if err != nil {
+			return err
+		}
+		if skipped > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE feeds SET skipped_items = skipped_items + ? WHERE id = ?`, skipped, r.FeedID); err != nil {
+				return err
+			}
+		}
+		added, err = s.insertArticles(ctx, tx, r.FeedID, r.Articles, now, true)
 		return err
 	})
 	if err != nil {
@@ -126,56 +138,42 @@ func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (sto
 }
 
 // insertArticles records the articles the feed does not know yet (by
-// identity, or by a non-empty link key; pruned ones included), each with a
-// pending delivery for every active subscription of the feed, and returns
-// how many were new.
-func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, articles []store.Article, now time.Time) (int, error) {
+// identity, or by a non-empty link key; pruned ones included) and returns how
+// many were new. With deliver set, each gets a pending delivery for every
+// active subscription of the feed except those whose baseline lists it.
+func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, articles []store.Article, now time.Time, deliver bool) (int, error) {
 	if len(articles) == 0 {
 		return 0, nil
 	}
-	known, err := tx.PrepareContext(ctx, `SELECT
-			EXISTS (SELECT 1 FROM articles WHERE feed_id = ?1 AND identity = ?2)
-			OR (?3 <> '' AND EXISTS (SELECT 1 FROM articles WHERE feed_id = ?1 AND link_key = ?3))
-			OR EXISTS (SELECT 1 FROM pruned_articles WHERE feed_id = ?1 AND identity = ?2)
-			OR (?3 <> '' AND EXISTS (SELECT 1 FROM pruned_articles WHERE feed_id = ?1 AND link_key = ?3))`)
-	if err != nil {
-		return 0, err
-	}
-	defer known.Close()
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url,
-			published_at, summary, keywords, sentences_total, words_before, words_after, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			published_at, summary, ranked, keywords, sentences_total, words_before, words_after, created_at)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+		WHERE NOT (`+knownSQL+`)
 		ON CONFLICT (feed_id, identity) DO NOTHING`)
 	if err != nil {
 		return 0, err
 	}
 	defer insert.Close()
-	deliver, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (subscription_id, article_id, created_at)
-		SELECT id, ?, ? FROM subscriptions WHERE feed_id = ? AND paused = 0
+	deliveries, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (subscription_id, article_id, created_at)
+		SELECT s.id, ?1, ?2 FROM subscriptions s
+		WHERE s.feed_id = ?3 AND s.paused = 0
+		  AND NOT EXISTS (SELECT 1 FROM subscription_baseline b WHERE b.subscription_id = s.id
+			AND (b.identity = ?4 OR (?5 <> '' AND b.link_key = ?5)))
 		ON CONFLICT (subscription_id, article_id) DO NOTHING`)
 	if err != nil {
 		return 0, err
 	}
-	defer deliver.Close()
+	defer deliveries.Close()
 
 	added := 0
 	for _, a := range articles {
-		identity := a.Identity
-		if identity == "" {
-			identity = a.LinkKey
-		}
-		if identity == "" {
-			return 0, errors.New("article without identity or link key")
-		}
-		var isKnown bool
-		if err := known.QueryRowContext(ctx, feedID, identity, a.LinkKey).Scan(&isKnown); err != nil {
+		identity, err := identityOf(a)
+		if err != nil {
 			return 0, err
 		}
-		if isKnown {
-			continue
-		}
 		res, err := insert.ExecContext(ctx, feedID, identity, a.LinkKey, a.Link, a.Title, a.Author, a.ImageURL,
-			ts(a.Published), encodeList(a.Summary), encodeList(a.Keywords), a.SentencesTotal, a.WordsBefore, a.WordsAfter, ts(now))
+			ts(a.Published), encodeList(a.Summary), encodeRanked(a.Ranked), encodeList(a.Keywords),
+			a.SentencesTotal, a.WordsBefore, a.WordsAfter, ts(now))
 		if err != nil {
 			return 0, fmt.Errorf("article %q: %w", identity, err)
 		}
@@ -189,10 +187,73 @@ func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, ar
 		if s.hookAfterArticle != nil {
 			s.hookAfterArticle()
 		}
-		if _, err := deliver.ExecContext(ctx, id, ts(now), feedID); err != nil {
-			return 0, err
+		if deliver {
+			if _, err := deliveries.ExecContext(ctx, id, ts(now), feedID, identity, a.LinkKey); err != nil {
+				return 0, err
+			}
 		}
 		added++
 	}
 	return added, nil
+}
+
+// knownSQL is true when feed ?1 has, or had before pruning, an article with
+// identity ?2 or non-empty link key ?3.
+const knownSQL = `EXISTS (SELECT 1 FROM articles WHERE feed_id = ?1 AND identity = ?2)
+	OR (?3 <> '' AND EXISTS (SELECT 1 FROM articles WHERE feed_id = ?1 AND link_key = ?3))
+	OR EXISTS (SELECT 1 FROM pruned_articles WHERE feed_id = ?1 AND identity = ?2)
+	OR (?3 <> '' AND EXISTS (SELECT 1 FROM pruned_articles WHERE feed_id = ?1 AND link_key = ?3))`
+
+// identityOf is the key an article is stored under.
+func identityOf(a store.Article) (string, error) {
+	identity := a.Identity
+	if identity == "" {
+		identity = a.LinkKey
+	}
+	if identity == "" {
+		return "", fmt.Errorf("article %q without identity or link key", a.Title)
+	}
+	return identity, nil
+}
+
+// touchPruned marks the pruned identities the feed still lists as seen now,
+// so they are remembered while the feed lists them and forgotten after.
+func touchPruned(ctx context.Context, tx *sql.Tx, feedID int64, keys []string, now time.Time) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE pruned_articles SET seen_at = ?1
+		WHERE feed_id = ?2 AND (identity IN (SELECT value FROM json_each(?3))
+			OR (link_key <> '' AND link_key IN (SELECT value FROM json_each(?3))))`, ts(now), feedID, string(list))
+	return err
+}
+
+// RenewFeedLease extends the owner's lease on a feed, or reports it lost.
+func (s *Store) RenewFeedLease(ctx context.Context, feedID int64, owner string, until time.Time) error {
+	now := ts(s.now())
+	return wrap("renew feed lease", s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE feeds SET lease_until = ?1
+			WHERE id = ?2 AND lease_owner = ?3 AND lease_until >= ?4`, ts(until), feedID, owner, now)
+		return leaseHeld(res, err)
+	}))
+}
+
+// leaseHeld turns a conditional update of one row into ErrLeaseLost when it
+// matched nothing.
+func leaseHeld(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrLeaseLost
+	}
+	return nil
 }

@@ -12,12 +12,12 @@ import (
 // tables f (feeds), s (subscriptions), a (articles) and d (deliveries).
 const (
 	feedCols = `f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.next_poll_at,
-		f.last_polled_at, f.last_success_at, f.error_count, f.last_error, f.created_at`
+		f.last_polled_at, f.last_success_at, f.error_count, f.last_error, f.skipped_items, f.created_at`
 	subCols = `s.id, s.guild_id, s.channel_id, s.feed_id, s.created_by, s.created_at,
 		s.paused, s.pause_reason, s.failing_notified`
 	articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
-		a.published_at, a.summary, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
-	deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error, d.attempts, d.created_at`
+		a.published_at, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
+	deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error, d.attempts, d.created_at, d.attempted_at`
 )
 
 // RETURNING clauses take unqualified column names.
@@ -33,7 +33,7 @@ type feedRow struct {
 
 func (r *feedRow) dest() []any {
 	return []any{&r.f.ID, &r.f.URL, &r.f.Title, &r.f.SiteURL, &r.f.ETag, &r.f.LastModified, &r.next,
-		&r.polled, &r.succeeded, &r.f.ErrorCount, &r.f.LastError, &r.created}
+		&r.polled, &r.succeeded, &r.f.ErrorCount, &r.f.LastError, &r.f.SkippedItems, &r.created}
 }
 
 func (r *feedRow) feed() store.Feed {
@@ -74,13 +74,13 @@ func (r *subFeedRow) sub() store.Subscription {
 
 type articleRow struct {
 	a                  store.Article
-	published, created sql.NullInt64
-	summary, keywords  string
+	published, created        sql.NullInt64
+	summary, ranked, keywords string
 }
 
 func (r *articleRow) dest() []any {
 	return []any{&r.a.ID, &r.a.FeedID, &r.a.Identity, &r.a.LinkKey, &r.a.Link, &r.a.Title, &r.a.Author, &r.a.ImageURL,
-		&r.published, &r.summary, &r.keywords, &r.a.SentencesTotal, &r.a.WordsBefore, &r.a.WordsAfter, &r.created}
+		&r.published, &r.summary, &r.ranked, &r.keywords, &r.a.SentencesTotal, &r.a.WordsBefore, &r.a.WordsAfter, &r.created}
 }
 
 func (r *articleRow) article() (store.Article, error) {
@@ -90,24 +90,27 @@ func (r *articleRow) article() (store.Article, error) {
 	if a.Summary, err = decodeList(r.summary); err != nil {
 		return a, err
 	}
+	if a.Ranked, err = decodeRanked(r.ranked); err != nil {
+		return a, err
+	}
 	a.Keywords, err = decodeList(r.keywords)
 	return a, err
 }
 
 type deliveryRow struct {
-	d       store.Delivery
-	state   string
-	created sql.NullInt64
+	d                  store.Delivery
+	state              string
+	created, attempted sql.NullInt64
 }
 
 func (r *deliveryRow) dest() []any {
-	return []any{&r.d.ID, &r.d.SubscriptionID, &r.d.ArticleID, &r.state, &r.d.MessageID, &r.d.Error, &r.d.Attempts, &r.created}
+	return []any{&r.d.ID, &r.d.SubscriptionID, &r.d.ArticleID, &r.state, &r.d.MessageID, &r.d.Error, &r.d.Attempts, &r.created, &r.attempted}
 }
 
 func (r *deliveryRow) delivery() store.Delivery {
 	d := r.d
 	d.State = store.DeliveryState(r.state)
-	d.CreatedAt = fromTS(r.created)
+	d.CreatedAt, d.AttemptedAt = fromTS(r.created), fromTS(r.attempted)
 	return d
 }
 
@@ -130,4 +133,25 @@ func decodeList(s string) ([]string, error) {
 	var l []string
 	err := json.Unmarshal([]byte(s), &l)
 	return l, err
+}
+
+// encodeRanked stores ranked sentences as a JSON array.
+func encodeRanked(r []store.RankedSentence) string {
+	if len(r) == 0 {
+		return "[]"
+	}
+	b, err := json.Marshal(r)
+	if err != nil { // cannot happen for this type
+		return "[]"
+	}
+	return string(b)
+}
+
+func decodeRanked(s string) ([]store.RankedSentence, error) {
+	if s == "" || s == "[]" {
+		return nil, nil
+	}
+	var r []store.RankedSentence
+	err := json.Unmarshal([]byte(s), &r)
+	return r, err
 }

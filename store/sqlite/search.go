@@ -95,23 +95,37 @@ func ftsQuery(q string) string {
 }
 
 // PruneArticles deletes the articles recorded before the given time, with
-// their deliveries and search entries, and returns how many went. Their
-// identities are kept (pruned_articles) so that an item the feed still
-// lists is not taken for a new one.
+// their deliveries and search entries, and returns how many went. An article
+// still waiting to be posted somewhere stays. The identities of pruned
+// articles are kept (pruned_articles) so that an item the feed still lists
+// is not taken for a new one; those the feed stopped listing before the
+// given time are forgotten, with old subscription baselines, so neither
+// table grows for ever.
 func (s *Store) PruneArticles(ctx context.Context, before time.Time) (int, error) {
 	var n int64
+	now := s.now()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO pruned_articles (feed_id, identity, link_key)
-			SELECT feed_id, identity, link_key FROM articles WHERE created_at < ?
-			ON CONFLICT DO NOTHING`, ts(before))
+		// Forget first, so identities pruned now are not forgotten at once
+		// whatever the clock says.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pruned_articles WHERE seen_at < ?`, ts(before)); err != nil {
+			return err
+		}
+		const old = `SELECT id FROM articles a WHERE a.created_at < ?1
+			AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.state = 'pending')`
+		_, err := tx.ExecContext(ctx, `INSERT INTO pruned_articles (feed_id, identity, link_key, seen_at)
+			SELECT feed_id, identity, link_key, ?2 FROM articles WHERE id IN (`+old+`)
+			ON CONFLICT DO NOTHING`, ts(before), ts(now))
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE created_at < ?`, ts(before))
+		res, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id IN (`+old+`)`, ts(before))
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM subscription_baseline WHERE created_at < ?`, ts(before))
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"newsbot/store"
 )
@@ -45,17 +46,14 @@ func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.
 			return store.ErrConflict
 		}
 
-		// Seen items go to the feed's existing subscriptions only: the new
-		// one is inserted afterwards.
-		if _, err := s.insertArticles(ctx, tx, feed.ID, ns.Seen, now); err != nil {
-			return err
-		}
-
 		var sr subRow
 		err = tx.QueryRowContext(ctx, `INSERT INTO subscriptions AS s (guild_id, channel_id, feed_id, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING `+subReturning,
 			ns.GuildID, ns.ChannelID, feed.ID, ns.CreatedBy, ts(now)).Scan(sr.dest()...)
 		if err != nil {
+			return err
+		}
+		if err := s.recordSeen(ctx, tx, feed.ID, sr.s.ID, ns.Seen, now); err != nil {
 			return err
 		}
 		sub = sr.sub()
@@ -66,6 +64,44 @@ func (s *Store) Subscribe(ctx context.Context, ns store.NewSubscription) (store.
 		return store.Subscription{}, wrap("subscribe", err)
 	}
 	return sub, nil
+}
+
+// recordSeen keeps a new subscription from posting the items its feed lists
+// now. Items the store does not know yet are owed to the feed's other
+// active subscriptions with a real summary, which only the poller makes: so
+// they go in the new subscription's baseline and the poller delivers them to
+// everyone else. With no other active subscription nobody is owed them, and
+// they are recorded as seen at once.
+func (s *Store) recordSeen(ctx context.Context, tx *sql.Tx, feedID, subID int64, seen []store.Article, now time.Time) error {
+	if len(seen) == 0 {
+		return nil
+	}
+	var others bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE feed_id = ? AND id <> ? AND paused = 0)`,
+		feedID, subID).Scan(&others)
+	if err != nil {
+		return err
+	}
+	if !others {
+		_, err := s.insertArticles(ctx, tx, feedID, seen, now, false)
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO subscription_baseline (subscription_id, identity, link_key, created_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, a := range seen {
+		identity, err := identityOf(a)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(ctx, subID, identity, a.LinkKey, ts(now)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Unsubscribe removes one of the guild's subscriptions and its deliveries.

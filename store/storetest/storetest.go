@@ -94,6 +94,13 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SearchUntrustedQueries", testSearchUntrustedQueries},
 		{"SearchRecency", testSearchRecency},
 		{"PruneArticles", testPruneArticles},
+		{"PrunedForgotten", testPrunedForgotten},
+		{"PendingExcludesPaused", testPendingExcludesPaused},
+		{"ClaimDeliveriesOrder", testClaimDeliveriesOrder},
+		{"ClaimDeliveriesWindow", testClaimDeliveriesWindow},
+		{"BeginPost", testBeginPost},
+		{"RenewFeedLease", testRenewFeedLease},
+		{"RecordPollSkipped", testRecordPollSkipped},
 		{"ConcurrentClaimDueFeeds", testConcurrentClaimDueFeeds},
 		{"ConcurrentClaimDeliveries", testConcurrentClaimDeliveries},
 		{"ConcurrentRecordPoll", testConcurrentRecordPoll},
@@ -140,8 +147,14 @@ func articles(keys ...string) []store.Article {
 	return as
 }
 
-func (e *env) subscribe(guild, channel string, feed int, seen ...store.Article) store.Subscription {
+// subscribe subscribes with the feed's current items as /feed add gives
+// them: identities only, never summarized.
+func (e *env) subscribe(guild, channel string, feed int, items ...store.Article) store.Subscription {
 	e.t.Helper()
+	var seen []store.Article
+	for _, a := range items {
+		seen = append(seen, store.Article{Identity: a.Identity, LinkKey: a.LinkKey, Link: a.Link, Title: a.Title, Published: a.Published})
+	}
 	sub, err := e.st.Subscribe(e.ctx, store.NewSubscription{
 		GuildID: guild, ChannelID: channel, CreatedBy: "user-1",
 		Feed:       store.Feed{URL: feedURL(feed), Title: fmt.Sprintf("Feed %d", feed), SiteURL: "https://example.com/"},
@@ -230,9 +243,18 @@ func (e *env) articleIDsOf(subID int64) []int64 {
 }
 
 // claimAllTitles claims every deliverable delivery at t0 and returns their titles.
+// claimAllTitles claims every due delivery, marks each posted (as the
+// deliverer would, so later ones are not held behind them) and returns
+// their titles.
 func (e *env) claimAllTitles(owner string) []string {
 	e.t.Helper()
-	return titles(e.claimDeliveries(store.ClaimOptions{Owner: owner, Now: t0, Limit: 1000, Lease: time.Minute}))
+	ds := e.claimDeliveries(store.ClaimOptions{Owner: owner, Now: t0, Limit: 1000, Lease: time.Minute})
+	for _, d := range ds {
+		if err := e.st.MarkPosted(e.ctx, d.ID, "m", t0.Add(-time.Hour)); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return titles(ds)
 }
 
 func wantErr(t *testing.T, what string, err, want error) {
@@ -352,8 +374,16 @@ func testSubscribeSeenDeliveredToOthers(e *env) {
 		t.Fatal(err)
 	}
 	// A second channel subscribes while the feed has a new item (y) the
-	// poller has not seen: a gets it, the new subscription and the paused one don't.
+	// poller has not seen. Nothing is delivered with the unsummarized copy
+	// the new subscription saw: the poller records y with its summary, and
+	// then a gets it, the new subscription and the paused one don't.
 	b := e.subscribe("g2", "c1", 1, articles("x", "y")...)
+	if got := e.pending(); got != 0 {
+		t.Fatalf("subscribing queued %d deliveries of unsummarized items", got)
+	}
+	if n := e.poll(a.FeedID, articles("x", "y")...); n != 1 {
+		t.Fatalf("poll: %d new, want 1 (y)", n)
+	}
 	if got := len(e.deliveries(b.ID)); got != 0 {
 		t.Errorf("new subscription has %d deliveries", got)
 	}
@@ -364,12 +394,19 @@ func testSubscribeSeenDeliveredToOthers(e *env) {
 	if len(ds) != 1 || ds[0].SubscriptionID != a.ID || ds[0].Article.Title != "Title y" {
 		t.Fatalf("claimed %+v, want y for subscription %d", ds, a.ID)
 	}
+	if want := article("y").Summary; !slices.Equal(ds[0].Article.Summary, want) {
+		t.Errorf("y delivered with summary %q, want the poller's %q", ds[0].Article.Summary, want)
+	}
 	// y is now known: polling it again is not new.
 	if n := e.poll(a.FeedID, articles("x", "y")...); n != 0 {
 		t.Errorf("poll of known items: %d new", n)
 	}
-	if got := e.pending(); got != 1 {
-		t.Errorf("pending = %d, want 1", got)
+	// Items published after the subscription reach both.
+	if n := e.poll(a.FeedID, articles("x", "y", "z")...); n != 1 {
+		t.Fatalf("poll of z: %d new", n)
+	}
+	if got := len(e.deliveries(b.ID)); got != 1 {
+		t.Errorf("new subscription has %d deliveries after z, want 1", got)
 	}
 }
 
@@ -906,6 +943,7 @@ func testArticleRoundTrip(e *env) {
 	want := article("rt")
 	want.Summary = []string{`Quotes " and \ backslashes, newlines` + "\n" + `and ünïcödé.`, "Two."}
 	want.Keywords = []string{"alpha", "beta gamma"}
+	want.Ranked = []store.RankedSentence{{Index: 4, Text: "Best, with ünïcödé."}, {Index: 0, Text: `Second " best.`}, {Index: 9, Text: "Third."}}
 	e.poll(sub.FeedID, want)
 	ds := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0, Limit: 10, Lease: time.Minute})
 	if len(ds) != 1 {
@@ -914,7 +952,7 @@ func testArticleRoundTrip(e *env) {
 	got := ds[0].Article
 	if got.ID == 0 || got.FeedID != sub.FeedID || got.Identity != want.Identity || got.LinkKey != want.LinkKey ||
 		got.Link != want.Link || got.Title != want.Title || got.Author != want.Author || got.ImageURL != want.ImageURL ||
-		!slices.Equal(got.Summary, want.Summary) || !slices.Equal(got.Keywords, want.Keywords) ||
+		!slices.Equal(got.Summary, want.Summary) || !slices.Equal(got.Keywords, want.Keywords) || !slices.Equal(got.Ranked, want.Ranked) ||
 		got.SentencesTotal != want.SentencesTotal || got.WordsBefore != want.WordsBefore || got.WordsAfter != want.WordsAfter {
 		t.Errorf("article = %+v\nwant      %+v", got, want)
 	}
@@ -923,11 +961,14 @@ func testArticleRoundTrip(e *env) {
 		wantTime(t, "Article.CreatedAt", got.CreatedAt, t0)
 		wantTime(t, "Delivery.CreatedAt", ds[0].CreatedAt, t0)
 	}
+	if err := e.st.MarkPosted(e.ctx, ds[0].ID, "m", t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	// An article without summary or keywords.
 	bare := store.Article{Identity: "bare", Title: "Bare", Published: t0}
 	e.poll(sub.FeedID, bare)
 	ds = e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0, Limit: 10, Lease: time.Minute})
-	if len(ds) != 1 || ds[0].Article.Title != "Bare" || len(ds[0].Article.Summary) != 0 || len(ds[0].Article.Keywords) != 0 || ds[0].Article.LinkKey != "" {
+	if len(ds) != 1 || ds[0].Article.Title != "Bare" || len(ds[0].Article.Summary) != 0 || len(ds[0].Article.Keywords) != 0 || len(ds[0].Article.Ranked) != 0 || ds[0].Article.LinkKey != "" {
 		t.Errorf("bare article: %+v", ds)
 	}
 }
@@ -1004,6 +1045,13 @@ func testClaimDeliveriesLimits(e *env) {
 		}
 		if got := titles(ds); !slices.Equal(got, tc.titles) {
 			t.Errorf("%s: titles %q, want %q", tc.name, got, tc.titles)
+		}
+		// Posted long ago: the next round is not held back by order or by
+		// the window (none here).
+		for _, d := range ds {
+			if err := e.st.MarkPosted(e.ctx, d.ID, "m", t0.Add(-24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
@@ -1083,12 +1131,13 @@ func testReleaseDelivery(e *env) {
 	if d.State != store.DeliveryPending || d.Attempts != 1 || d.Error != "429 Too Many Requests" {
 		t.Errorf("released delivery = %+v", d)
 	}
-	// Released (claim cleared) but not due before retryAt; the other one is.
+	// Released (claim cleared) but not due before retryAt, and the later
+	// one waits behind it: a subscription posts in order.
 	before := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0.Add(time.Minute), Limit: 10, Lease: time.Hour})
-	if got := titles(before); !slices.Equal(got, []string{"Title 2"}) {
-		t.Errorf("before retryAt claimed %q, want only Title 2", got)
+	if got := titles(before); len(got) != 0 {
+		t.Errorf("before retryAt claimed %q, want nothing (Title 2 waits behind Title 1)", got)
 	}
-	at := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: retry, Limit: 10, Lease: time.Minute})
+	at := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: retry, Limit: 1, Lease: time.Minute})
 	if len(at) != 1 || at[0].ID != ds[0].ID || at[0].Attempts != 1 {
 		t.Fatalf("at retryAt claimed %+v, want delivery %d", at, ds[0].ID)
 	}
@@ -1232,6 +1281,7 @@ func testPruneArticles(e *env) {
 	}
 	sub := e.subscribe("g", "c", 1)
 	e.poll(sub.FeedID, articles("old1", "old2")...)
+	e.postAll(sub.ID)
 	e.clock.Set(t0.Add(2 * time.Hour))
 	e.poll(sub.FeedID, articles("new")...)
 	if got := len(e.deliveries(sub.ID)); got != 3 {
@@ -1263,11 +1313,240 @@ func testPruneArticles(e *env) {
 	if n, err := e.st.PruneArticles(e.ctx, t0.Add(time.Hour)); err != nil || n != 0 {
 		t.Errorf("second prune = %d, %v", n, err)
 	}
+	// An article still waiting to be posted is never pruned.
+	if n, err := e.st.PruneArticles(e.ctx, t0.Add(3*time.Hour)); err != nil || n != 0 {
+		t.Errorf("prune of a pending article = %d, %v; want 0", n, err)
+	}
+	if got := e.pending(); got != 1 {
+		t.Errorf("pending = %d after pruning, want 1", got)
+	}
+	e.postAll(sub.ID)
 	if n, err := e.st.PruneArticles(e.ctx, t0.Add(3*time.Hour)); err != nil || n != 1 {
 		t.Errorf("prune everything = %d, %v", n, err)
 	}
-	if got := e.pending(); got != 0 {
-		t.Errorf("pending = %d after pruning everything", got)
+}
+
+// postAll claims and marks posted every pending delivery of sub.
+func (e *env) postAll(subID int64) {
+	e.t.Helper()
+	for _, d := range e.claimDeliveries(store.ClaimOptions{Owner: "post-all", Now: e.now(), Lease: time.Minute}) {
+		if d.SubscriptionID != subID {
+			continue
+		}
+		if err := e.st.MarkPosted(e.ctx, d.ID, "m", e.now()); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+func (e *env) now() time.Time {
+	if e.clock != nil {
+		return e.clock.Now()
+	}
+	return t0
+}
+
+// testPrunedForgotten: a pruned identity is remembered while its feed lists
+// it and forgotten once the feed has not listed it for the retention period,
+// so pruned_articles does not grow for ever.
+func testPrunedForgotten(e *env) {
+	t := e.t
+	if e.clock == nil {
+		t.Fatal("the store must implement storetest.Clocked for the retention test")
+	}
+	sub := e.subscribe("g", "c", 1)
+	e.poll(sub.FeedID, articles("kept", "gone")...)
+	e.postAll(sub.ID)
+	e.clock.Set(t0.Add(48 * time.Hour))
+	if n, err := e.st.PruneArticles(e.ctx, t0.Add(24*time.Hour)); err != nil || n != 2 {
+		t.Fatalf("prune = %d, %v", n, err)
+	}
+	// Two days on, the feed still lists "kept" but no longer "gone".
+	e.clock.Set(t0.Add(96 * time.Hour))
+	_, err := e.st.RecordPoll(e.ctx, store.PollResult{FeedID: sub.FeedID, Owner: "p", PolledAt: e.now(), NextPollAt: e.now(),
+		Present: []string{article("kept").Identity, article("kept").LinkKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.PruneArticles(e.ctx, t0.Add(72*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	known, err := e.st.KnownArticles(e.ctx, sub.FeedID, []string{article("kept").Identity, article("gone").Identity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !known[article("kept").Identity] || known[article("gone").Identity] {
+		t.Errorf("known after forgetting = %v, want kept only", known)
+	}
+}
+
+// testPendingExcludesPaused: a paused subscription's waiting posts are not
+// the bot's backlog.
+func testPendingExcludesPaused(e *env) {
+	t := e.t
+	a := e.subscribe("g", "c1", 1)
+	b := e.subscribe("g", "c2", 1)
+	e.poll(a.FeedID, articles("1", "2")...)
+	if got := e.pending(); got != 4 {
+		t.Fatalf("pending = %d, want 4", got)
+	}
+	if err := e.st.PauseSubscription(e.ctx, b.ID, "Missing Access"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.pending(); got != 2 {
+		t.Errorf("pending = %d with one subscription paused, want 2", got)
+	}
+}
+
+// testClaimDeliveriesOrder: a subscription's posts go out in order, within
+// one process and across several.
+func testClaimDeliveriesOrder(e *env) {
+	t := e.t
+	a := e.subscribe("g", "c1", 1)
+	b := e.subscribe("g", "c2", 2)
+	e.poll(a.FeedID, articles("a1", "a2", "a3")...)
+	e.poll(b.FeedID, articles("b1", "b2")...)
+	// Process p1 takes two of each; p2 must not take a3 while a1 and a2 are
+	// held: it would post a3 first, and exceed the cap of 2 together.
+	first := e.claimDeliveries(store.ClaimOptions{Owner: "p1", Now: t0, Limit: 10, PerSubscription: 2, Lease: time.Minute})
+	if got := titles(first); !slices.Equal(got, []string{"Title a1", "Title a2", "Title b1", "Title b2"}) {
+		t.Fatalf("p1 claimed %q", got)
+	}
+	if got := e.claimDeliveries(store.ClaimOptions{Owner: "p2", Now: t0, Limit: 10, PerSubscription: 2, Lease: time.Minute}); len(got) != 0 {
+		t.Errorf("p2 claimed %q behind p1's claims", titles(got))
+	}
+	// a1 waits out a retry: a2 (released too) and a3 wait behind it.
+	for _, d := range first {
+		if d.Article.Title == "Title a1" {
+			if err := e.st.ReleaseDelivery(e.ctx, d.ID, t0.Add(time.Hour), "HTTP 503"); err != nil {
+				t.Fatal(err)
+			}
+		} else if d.Article.Title == "Title a2" {
+			if err := e.st.ReleaseDelivery(e.ctx, d.ID, t0, "behind a1"); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := e.st.MarkPosted(e.ctx, d.ID, "m", t0.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := e.claimDeliveries(store.ClaimOptions{Owner: "p2", Now: t0.Add(time.Minute), Limit: 10, Lease: time.Minute}); len(got) != 0 {
+		t.Errorf("claimed %q while a1 waits out its retry", titles(got))
+	}
+	got := e.claimDeliveries(store.ClaimOptions{Owner: "p2", Now: t0.Add(time.Hour), Limit: 10, Lease: time.Minute})
+	if !slices.Equal(titles(got), []string{"Title a1", "Title a2", "Title a3"}) {
+		t.Errorf("after the retry claimed %q, want a1 a2 a3", titles(got))
+	}
+}
+
+// testClaimDeliveriesWindow: at most PerSubscription posts per Window.
+func testClaimDeliveriesWindow(e *env) {
+	t := e.t
+	a := e.subscribe("g", "c", 1)
+	e.poll(a.FeedID, articles("1", "2", "3", "4")...)
+	o := store.ClaimOptions{Owner: "p", Now: t0, Limit: 10, PerSubscription: 2, Window: 10 * time.Minute, Lease: time.Minute}
+	ds := e.claimDeliveries(o)
+	if got := titles(ds); !slices.Equal(got, []string{"Title 1", "Title 2"}) {
+		t.Fatalf("claimed %q", got)
+	}
+	for _, d := range ds {
+		if err := e.st.MarkPosted(e.ctx, d.ID, "m", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.Now = t0.Add(5 * time.Minute)
+	if got := e.claimDeliveries(o); len(got) != 0 {
+		t.Errorf("claimed %q within the window after 2 posts", titles(got))
+	}
+	o.Now = t0.Add(11 * time.Minute)
+	if got := titles(e.claimDeliveries(o)); !slices.Equal(got, []string{"Title 3", "Title 4"}) {
+		t.Errorf("after the window claimed %q", got)
+	}
+}
+
+// testBeginPost: the claim is checked and extended before each post, and an
+// unsettled attempt is visible to the next claimer.
+func testBeginPost(e *env) {
+	t := e.t
+	a := e.subscribe("g", "c", 1)
+	e.poll(a.FeedID, articles("1")...)
+	ds := e.claimDeliveries(store.ClaimOptions{Owner: "p1", Now: t0, Limit: 1, Lease: time.Minute})
+	if len(ds) != 1 || !ds[0].AttemptedAt.IsZero() {
+		t.Fatalf("claimed %+v", ds)
+	}
+	id := ds[0].ID
+	wantErr(t, "BeginPost by another owner", e.st.BeginPost(e.ctx, id, "p2", t0, t0.Add(time.Minute)), store.ErrLeaseLost)
+	if err := e.st.BeginPost(e.ctx, id, "p1", t0.Add(50*time.Second), t0.Add(2*time.Minute)); err != nil {
+		t.Fatalf("BeginPost: %v", err)
+	}
+	// Extended: not claimable at t0+90s, although the first lease ended.
+	if got := e.claimDeliveries(store.ClaimOptions{Owner: "p2", Now: t0.Add(90 * time.Second), Limit: 1, Lease: time.Minute}); len(got) != 0 {
+		t.Errorf("claimed a delivery whose claim was extended")
+	}
+	// p1 dies after posting: p2 sees the unsettled attempt.
+	got := e.claimDeliveries(store.ClaimOptions{Owner: "p2", Now: t0.Add(3 * time.Minute), Limit: 1, Lease: time.Minute})
+	if len(got) != 1 {
+		t.Fatalf("reclaimed %d", len(got))
+	}
+	wantTime(t, "AttemptedAt", got[0].AttemptedAt, t0.Add(50*time.Second))
+	wantErr(t, "BeginPost after the claim expired", e.st.BeginPost(e.ctx, id, "p1", t0.Add(3*time.Minute), t0.Add(4*time.Minute)), store.ErrLeaseLost)
+	if err := e.st.MarkPosted(e.ctx, id, "found", t0.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if d := e.deliveries(a.ID)[0]; d.State != store.DeliveryPosted || !d.AttemptedAt.IsZero() {
+		t.Errorf("after MarkPosted: %+v", d)
+	}
+	wantErr(t, "BeginPost of a posted delivery", e.st.BeginPost(e.ctx, id, "p2", t0.Add(3*time.Minute), t0.Add(4*time.Minute)), store.ErrLeaseLost)
+}
+
+// testRenewFeedLease: a poller confirms its lease before each feed.
+func testRenewFeedLease(e *env) {
+	t := e.t
+	a := e.subscribe("g", "c", 1)
+	if fs := e.claimFeeds(store.ClaimOptions{Owner: "p1", Now: t0, Limit: 1, Lease: time.Minute}); len(fs) != 1 {
+		t.Fatalf("claimed %d feeds", len(fs))
+	}
+	if err := e.st.RenewFeedLease(e.ctx, a.FeedID, "p1", t0.Add(5*time.Minute)); err != nil {
+		t.Fatalf("RenewFeedLease: %v", err)
+	}
+	wantErr(t, "RenewFeedLease by another owner", e.st.RenewFeedLease(e.ctx, a.FeedID, "p2", t0.Add(5*time.Minute)), store.ErrLeaseLost)
+	if fs := e.claimFeeds(store.ClaimOptions{Owner: "p2", Now: t0.Add(2 * time.Minute), Limit: 1, Lease: time.Minute}); len(fs) != 0 {
+		t.Errorf("p2 took a renewed lease")
+	}
+	if e.clock == nil {
+		return
+	}
+	e.clock.Set(t0.Add(10 * time.Minute))
+	wantErr(t, "RenewFeedLease after it expired", e.st.RenewFeedLease(e.ctx, a.FeedID, "p1", t0.Add(20*time.Minute)), store.ErrLeaseLost)
+}
+
+// testRecordPollSkipped: a flood's extra items are recorded as seen, never
+// delivered, and counted on the feed.
+func testRecordPollSkipped(e *env) {
+	t := e.t
+	a := e.subscribe("g", "c", 1)
+	n, err := e.st.RecordPoll(e.ctx, store.PollResult{FeedID: a.FeedID, Owner: "p", PolledAt: t0, NextPollAt: t0,
+		Articles: articles("new1", "new2"), Skipped: articles("s1", "s2", "s3")})
+	if err != nil || n != 2 {
+		t.Fatalf("RecordPoll = %d, %v; want 2", n, err)
+	}
+	if got := e.claimAllTitles("d"); !slices.Equal(got, []string{"Title new1", "Title new2"}) {
+		t.Errorf("delivered %q", got)
+	}
+	known, err := e.st.KnownArticles(e.ctx, a.FeedID, []string{article("s2").Identity})
+	if err != nil || !known[article("s2").Identity] {
+		t.Errorf("skipped item not known: %v %v", known, err)
+	}
+	subs, err := e.st.ListSubscriptions(e.ctx, "g")
+	if err != nil || len(subs) != 1 || subs[0].Feed.SkippedItems != 3 {
+		t.Errorf("SkippedItems = %+v, %v; want 3", subs, err)
+	}
+	// Skipping known items again counts nothing.
+	if _, err := e.st.RecordPoll(e.ctx, store.PollResult{FeedID: a.FeedID, Owner: "p", PolledAt: t0, NextPollAt: t0,
+		Skipped: articles("s1")}); err != nil {
+		t.Fatal(err)
+	}
+	if subs, _ := e.st.ListSubscriptions(e.ctx, "g"); subs[0].Feed.SkippedItems != 3 {
+		t.Errorf("SkippedItems = %d after a known item, want 3", subs[0].Feed.SkippedItems)
 	}
 }
 
