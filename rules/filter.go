@@ -12,13 +12,13 @@ type Filter struct{ Include, Exclude Terms }
 func (f Filter) Decide(it Item) (post bool, reason string) {
 	v := newView(it)
 	if ok, term := f.Exclude.match(v); ok {
-		return false, `excluded by "` + term + `"`
+		return false, "excluded by " + quoteForAdmin(term)
 	}
 	if f.Include.Empty() {
 		return true, "no include terms"
 	}
 	if ok, term := f.Include.match(v); ok {
-		return true, `matched include "` + term + `"`
+		return true, "matched include " + quoteForAdmin(term)
 	}
 	return false, "no include term matched"
 }

@@ -33,38 +33,38 @@ func (t Terms) match(v *view) (bool, string) {
 // when a term first needs it: several term lists look at the same item.
 type view struct {
 	it    Item
-	words map[Field][][]string // per field, the words of each of its texts
+	words map[field][][]string // per field, the words of each of its texts
 }
 
 func newView(it Item) *view {
-	return &view{it: it, words: make(map[Field][][]string, 4)}
+	return &view{it: it, words: make(map[field][][]string, 4)}
 }
 
-// texts are the strings a field stands for; FieldText is two of them, so
+// texts are the strings a field stands for; fieldText is two of them, so
 // that a phrase never runs from the headline into the summary.
-func (v *view) texts(f Field) []string {
+func (v *view) texts(f field) []string {
 	switch f {
-	case FieldTitle:
+	case fieldTitle:
 		return []string{v.it.Title}
-	case FieldSummary:
+	case fieldSummary:
 		return []string{v.it.Summary}
-	case FieldAuthor:
+	case fieldAuthor:
 		return []string{v.it.Author}
-	case FieldCategory:
+	case fieldCategory:
 		return v.it.Categories
 	default:
 		return []string{v.it.Title, v.it.Summary}
 	}
 }
 
-func (v *view) wordsOf(f Field) [][]string {
+func (v *view) wordsOf(f field) [][]string {
 	if w, ok := v.words[f]; ok {
 		return w
 	}
 	texts := v.texts(f)
 	w := make([][]string, len(texts))
 	for i, s := range texts {
-		w[i] = splitWords(s)
+		w[i] = foldWords(splitWords(s))
 	}
 	v.words[f] = w
 	return w
@@ -88,7 +88,7 @@ func (v *view) matches(x term) bool {
 }
 
 // containsPhrase reports whether phrase occurs in words as a run of whole
-// words, ignoring case.
+// words; both are folded (see fold), so case is ignored.
 func containsPhrase(words, phrase []string) bool {
 	for i := 0; i+len(phrase) <= len(words); i++ {
 		if equalWords(words[i:i+len(phrase)], phrase) {
@@ -100,9 +100,44 @@ func containsPhrase(words, phrase []string) bool {
 
 func equalWords(a, b []string) bool {
 	for i := range a {
-		// EqualFold knows that Σ, σ and ς are one letter; comparing
-		// lower-cased strings would not.
-		if !strings.EqualFold(a[i], b[i]) {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// foldWords case-folds words, so that matching can compare them with ==:
+// a poll matches every new item against every term, and strings.EqualFold
+// on each pair cost most of the time.
+func foldWords(words []string) []string {
+	for i, w := range words {
+		words[i] = fold(w)
+	}
+	return words
+}
+
+// fold maps each letter to one representative of its case-folding orbit,
+// the smallest, so that Σ, σ and ς fold alike; strings.ToLower would not
+// make ς equal σ.
+func fold(w string) string {
+	if isASCII(w) {
+		return strings.ToLower(w)
+	}
+	return strings.Map(func(r rune) rune {
+		min := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < min {
+				min = f
+			}
+		}
+		return min
+	}, w)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
 			return false
 		}
 	}
@@ -143,9 +178,12 @@ func splitWords(s string) []string {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // most text is ASCII, and the tables are slow
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.In(r, unicode.L, unicode.M, unicode.N)
 }
 
 func isIdeograph(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+	return r >= 0x2e80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }

@@ -121,6 +121,7 @@ func TestDecide(t *testing.T) {
 		{"exclude only, not matched", "", "sponsored", Item{Title: "News"}, true, "no include terms"},
 		{"exclude wins", "earthquake", "sponsored", Item{Title: "Earthquake kits", Summary: "Sponsored content"}, false, `excluded by "sponsored"`},
 		{"exclude by category", "", "category:opinion", Item{Title: "Quake", Categories: []string{"Opinion"}}, false, `excluded by "category:opinion"`},
+		{"quoted term in reason", `"rock, paper"`, "", Item{Title: "Rock, paper"}, true, `matched include «"rock, paper"»`},
 		{"exclude by regex", "", `title:/^\[Ad\]/`, Item{Title: "[Ad] Great deal"}, false, `excluded by "title:/^\[Ad\]/"`},
 	}
 	for _, tt := range tests {

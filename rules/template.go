@@ -235,20 +235,29 @@ func (t Template) count(ph placeholder) int {
 // returns where the values that must not be cut are: mentions, links and
 // dates, with the <> or () the template puts around them.
 func (t Template) fill(vals *[numPlaceholders]string) (string, []span) {
-	var b strings.Builder
+	var b []byte
 	var keep []span
-	for _, s := range t.segs {
+	dropBracket := false // the literal's first byte closes a bracket dropped before
+	for i, s := range t.segs {
 		if s.ph == literal {
-			b.WriteString(s.lit)
+			if dropBracket {
+				s.lit, dropBracket = s.lit[1:], false
+			}
+			b = append(b, s.lit...)
 			continue
 		}
-		start := b.Len()
-		b.WriteString(vals[s.ph])
+		if vals[s.ph] == "" && len(b) > 0 && i+1 < len(t.segs) && pairs(b[len(b)-1], t.segs[i+1].lit) {
+			// "<{link}>" without a link would show a stray "<>".
+			b, dropBracket = b[:len(b)-1], true
+			continue
+		}
+		start := len(b)
+		b = append(b, vals[s.ph]...)
 		if s.ph == phMention || s.ph == phLink || s.ph == phPublished {
-			keep = append(keep, span{start, b.Len()})
+			keep = append(keep, span{start, len(b)})
 		}
 	}
-	out := b.String()
+	out := string(b)
 	trimmed := strings.TrimLeftFunc(out, unicode.IsSpace)
 	lead := len(out) - len(trimmed)
 	trimmed = strings.TrimRightFunc(trimmed, unicode.IsSpace)
@@ -260,15 +269,21 @@ func (t Template) fill(vals *[numPlaceholders]string) (string, []span) {
 	return trimmed, keep
 }
 
+// pairs reports whether open is "<" or "(" and after starts with the
+// matching ">" or ")".
+func pairs(open byte, after string) bool {
+	if after == "" {
+		return false
+	}
+	return (open == '<' && after[0] == '>') || (open == '(' && after[0] == ')')
+}
+
 // widen grows a span over the brackets around it, as in "<{link}>" or
 // "[more]({link})", so a cut does not leave a lone "<" or "(" behind.
 func widen(s string, k span) span {
-	if k.start > 0 && k.end < len(s) {
-		open, closing := s[k.start-1], s[k.end]
-		if (open == '<' && closing == '>') || (open == '(' && closing == ')') {
-			k.start--
-			k.end++
-		}
+	if k.start > 0 && pairs(s[k.start-1], s[k.end:]) {
+		k.start--
+		k.end++
 	}
 	return k
 }

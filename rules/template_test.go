@@ -32,6 +32,8 @@ func TestRender(t *testing.T) {
 		{"values not re-escaped", "{summary}", Values{Summary: "**bold** @everyone"}, "**bold** @everyone"},
 		{"empty mention trimmed", "{mention} {title}", Values{Title: "T"}, "T"},
 		{"no placeholders", "Hello", sample, "Hello"},
+		{"empty link drops its brackets", "{title} <{link}> ({link})", Values{Title: "T"}, "T"},
+		{"brackets kept around a value", "({source})", sample, "(Reuters)"},
 		{"unicode literal", "📰 {title} — {source}", sample, "📰 Quake hits coast — Reuters"},
 	}
 	for _, tt := range tests {

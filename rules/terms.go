@@ -17,26 +17,26 @@ const (
 	MaxTermsText  = 2000 // characters of the whole list in canonical form
 )
 
-// Field is the part of an item a term looks at.
-type Field int
+// field is the part of an item a term looks at.
+type field int
 
 // The fields a term can be limited to with a prefix such as "title:".
-// FieldText, the default, is the headline and the summary.
+// fieldText, the default, is the headline and the summary.
 const (
-	FieldText Field = iota
-	FieldTitle
-	FieldSummary
-	FieldAuthor
-	FieldCategory
+	fieldText field = iota
+	fieldTitle
+	fieldSummary
+	fieldAuthor
+	fieldCategory
 )
 
 // prefixes are the names of the fields a term can name, as the admin
 // types them before a colon.
 var prefixes = [...]string{
-	FieldTitle:    "title",
-	FieldSummary:  "summary",
-	FieldAuthor:   "author",
-	FieldCategory: "category",
+	fieldTitle:    "title",
+	fieldSummary:  "summary",
+	fieldAuthor:   "author",
+	fieldCategory: "category",
 }
 
 // Terms is a parsed term list, as given to include:, exclude: and
@@ -65,9 +65,9 @@ type Terms struct {
 
 // term is one parsed term: either words (a word or phrase) or re.
 type term struct {
-	field Field
+	field field
 	text  string   // the phrase with its whitespace collapsed, or the regex
-	words []string // the phrase's words; nil for a regex
+	words []string // the phrase's words, folded; nil for a regex
 	re    *regexp.Regexp
 }
 
@@ -130,7 +130,7 @@ func (t Terms) Len() int { return len(t.terms) }
 
 func (x term) String() string {
 	var p string
-	if x.field != FieldText {
+	if x.field != fieldText {
 		p = prefixes[x.field] + ":"
 	}
 	switch {
@@ -179,7 +179,7 @@ func (p *termParser) next() (raw string, t term, err error) {
 	}
 	rest := p.s[p.pos:]
 	body := strings.TrimLeft(rest, spaces)
-	field, body := cutPrefix(body)
+	f, body := cutPrefix(body)
 	var end int // of the term within rest
 	switch {
 	case strings.HasPrefix(body, `"`):
@@ -198,7 +198,7 @@ func (p *termParser) next() (raw string, t term, err error) {
 	if err != nil {
 		return raw, term{}, err
 	}
-	t.field = field
+	t.field = f
 	return raw, t, nil
 }
 
@@ -273,7 +273,7 @@ func (p *termParser) phrase(raw, text string) (term, error) {
 		return term{}, p.failAt(raw, fmt.Sprintf("a term is at most %d characters; this one has %d", MaxTermLength, n))
 	}
 	text = unquotable(text)
-	words := splitWords(text)
+	words := foldWords(splitWords(text))
 	if len(words) == 0 {
 		return term{}, p.failAt(raw, "it has no letters or digits to match; use a /regex/ to match symbols")
 	}
@@ -329,18 +329,18 @@ func (p *termParser) failAt(raw, reason string) error {
 }
 
 // cutPrefix splits a field prefix such as "Title :" off the front of s,
-// returning FieldText and s when there is none.
-func cutPrefix(s string) (Field, string) {
+// returning fieldText and s when there is none.
+func cutPrefix(s string) (field, string) {
 	for f, name := range prefixes {
 		if f == 0 || len(s) <= len(name) || !strings.EqualFold(s[:len(name)], name) {
 			continue
 		}
 		after := strings.TrimLeft(s[len(name):], spaces)
 		if strings.HasPrefix(after, ":") {
-			return Field(f), strings.TrimLeft(after[1:], spaces)
+			return field(f), strings.TrimLeft(after[1:], spaces)
 		}
 	}
-	return FieldText, s
+	return fieldText, s
 }
 
 // quoteForAdmin puts a term in quotes for a message, shortening a long one;

@@ -122,8 +122,21 @@ func prefixLen(s string, w int) int {
 // followed by closing quotes or brackets, as in `He said "no."`.
 func endsSentence(s string) bool {
 	s = strings.TrimRight(s, `"'”’»)]`+"\\")
-	r, _ := utf8.DecodeLastRuneInString(s)
+	r, size := utf8.DecodeLastRuneInString(s)
+	if r == '.' && isInitial(s[:len(s)-size]) {
+		return false // "U.S." or "J." is rarely the end of a sentence
+	}
 	return r == '.' || r == '!' || r == '?' || r == '…' || isCJKStop(r)
+}
+
+// isInitial reports whether s ends with a single letter standing alone.
+func isInitial(s string) bool {
+	r, size := utf8.DecodeLastRuneInString(s)
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:len(s)-size])
+	return len(s) == size || !unicode.IsLetter(before)
 }
 
 // isCJKStop reports a full stop of Chinese or Japanese text, which needs

@@ -42,6 +42,7 @@ func TestTruncate(t *testing.T) {
 		{"sentence with closing quote", `He said "no." Then he left the room.`, 25, `He said "no." …`},
 		{"question and exclamation", "Why? Because! And then some more words", 20, "Why? Because! …"},
 		{"sentence too early: word boundary", "Hi. Then a very long sentence without an end", 30, "Hi. Then a very long sentence…"},
+		{"initials are not a sentence end", "Talks with the U.S. and allies went on", 24, "Talks with the U.S. and…"},
 		{"word boundary", "one two three four five six", 16, "one two three…"},
 		{"trailing comma dropped", "alpha, beta, gamma delta", 14, "alpha, beta…"},
 		{"hard cut", "abcdefghijklmnopqrstuvwxyz", 10, "abcdefghi…"},
