@@ -1,12 +1,14 @@
 package feeds
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // site serves a small web site: pages by path, everything else 404, and
@@ -43,7 +45,11 @@ func TestDiscoverFromLinkTag(t *testing.T) {
 		"/news/feed.xml": {"application/rss+xml", string(readFixture(t, "rss_teaser.xml"))},
 	}}
 	srv := serve(t, s)
-	res, err := newTestFetcher(t, Config{}).Discover(t.Context(), srv.URL+"/")
+	// Without hedging, a site that answers at once sees one request at a
+	// time: the candidates after the winner are never fetched. (The default
+	// hedge would start them only if the server were slow to answer.)
+	sequential := discovery{parallel: 4, hedge: time.Hour, budget: time.Minute}
+	res, err := newTestFetcher(t, Config{}).discover(t.Context(), srv.URL+"/", sequential)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,5 +146,174 @@ func TestFeedCandidates(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("candidates:\n got %q\nwant %q", got, want)
+	}
+}
+
+// heldSite serves a page announcing /a.xml then /b.xml, both valid feeds,
+// and 404 for everything else. A path in hold waits until its channel is
+// closed (or the client gives up), so a test decides who answers first.
+type heldSite struct {
+	feed   []byte
+	served map[string]chan struct{} // closed once the path has been answered
+
+	mu   sync.Mutex
+	hold map[string]chan struct{}
+}
+
+func newHeldSite(t *testing.T, held ...string) *heldSite {
+	h := &heldSite{feed: readFixture(t, "rss_teaser.xml"), hold: map[string]chan struct{}{},
+		served: map[string]chan struct{}{"/a.xml": make(chan struct{}), "/b.xml": make(chan struct{})}}
+	for _, p := range held {
+		h.hold[p] = make(chan struct{})
+	}
+	return h
+}
+
+// release lets a held path answer; safe to call more than once.
+func (h *heldSite) release(path string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c, ok := h.hold[path]; ok {
+		close(c)
+		delete(h.hold, path)
+	}
+}
+
+func (h *heldSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	wait := h.hold[r.URL.Path]
+	h.mu.Unlock()
+	if wait != nil {
+		select {
+		case <-wait:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	switch r.URL.Path {
+	case "/":
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte(`<html><head>
+<link rel="alternate" type="application/rss+xml" href="/a.xml">
+<link rel="alternate" type="application/rss+xml" href="/b.xml"></head></html>`))
+	case "/a.xml", "/b.xml":
+		w.Header().Set("Content-Type", "application/rss+xml")
+		_, _ = w.Write(h.feed)
+		close(h.served[r.URL.Path])
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// serveHeld starts the site; held paths are released before the server
+// closes, since Close waits for handlers.
+func serveHeld(t *testing.T, h *heldSite) string {
+	srv := serve(t, h)
+	t.Cleanup(func() {
+		for _, p := range []string{"/a.xml", "/b.xml"} {
+			h.release(p)
+		}
+	})
+	return srv.URL
+}
+
+// racing fetches four candidates at once from the start, with no hedging
+// delay, and a per-host limit that does not get in the way.
+var racing = discovery{parallel: 4, budget: time.Minute}
+
+func TestDiscoverPreferredCandidateWinsOverFaster(t *testing.T) {
+	h := newHeldSite(t, "/a.xml")
+	base := serveHeld(t, h)
+	go func() {
+		// /a.xml answers only after /b.xml has: the faster one must not win.
+		<-h.served["/b.xml"]
+		h.release("/a.xml")
+	}()
+	res, err := newTestFetcher(t, Config{PerHost: 8}).discover(t.Context(), base+"/", racing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.URL != base+"/a.xml" {
+		t.Fatalf("chose %s, want the first-ranked %s", res.URL, base+"/a.xml")
+	}
+}
+
+func TestDiscoverSlowCandidateCutAtDeadline(t *testing.T) {
+	h := newHeldSite(t, "/a.xml") // held until the test ends: it never answers
+	base := serveHeld(t, h)
+	ctx, deadline := context.WithCancel(t.Context())
+	defer deadline()
+	d := racing
+	d.observe = func(c string, err error) {
+		if strings.HasSuffix(c, "/b.xml") && err == nil {
+			deadline() // the deadline passes once /b.xml has been found
+		}
+	}
+	res, err := newTestFetcher(t, Config{PerHost: 8}).discover(ctx, base+"/", d)
+	if err != nil {
+		t.Fatalf("err = %v, want /b.xml: a slow candidate must not hold up one found in time", err)
+	}
+	if res.URL != base+"/b.xml" {
+		t.Fatalf("chose %s, want %s", res.URL, base+"/b.xml")
+	}
+}
+
+func TestDiscoverDeadlineWithNothingFound(t *testing.T) {
+	h := newHeldSite(t, "/a.xml", "/b.xml")
+	base := serveHeld(t, h)
+	ctx, deadline := context.WithCancel(t.Context())
+	defer deadline()
+	d := racing
+	d.observe = func(c string, err error) {
+		if strings.HasSuffix(c, "/feed") { // a 404: the others are still out
+			deadline()
+		}
+	}
+	_, err := newTestFetcher(t, Config{PerHost: 8}).discover(ctx, base+"/", d)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "unanswered") {
+		t.Fatalf("err = %v, want the deadline named with the unanswered addresses", err)
+	}
+}
+
+func TestDiscoverBoundedConcurrency(t *testing.T) {
+	var (
+		mu       sync.Mutex
+		inFlight int
+		peak     int
+		full     = make(chan struct{})
+	)
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			_, _ = w.Write([]byte("<html><body>No feed links.</body></html>"))
+			return
+		}
+		mu.Lock()
+		inFlight++
+		peak = max(peak, inFlight)
+		if inFlight == racing.parallel {
+			close(full)
+		}
+		mu.Unlock()
+		// The first candidates wait until four are in flight together: a
+		// sequential discovery would never get there.
+		select {
+		case <-full:
+		case <-r.Context().Done():
+		}
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		http.NotFound(w, r)
+	}))
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second) // a hang guard only
+	defer cancel()
+	_, err := newTestFetcher(t, Config{PerHost: 16}).discover(ctx, srv.URL+"/", racing)
+	if !errors.Is(err, ErrNotFeed) {
+		t.Fatalf("err = %v, want ErrNotFeed after every candidate 404ed", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if peak != racing.parallel {
+		t.Fatalf("%d candidates in flight at most, want exactly %d", peak, racing.parallel)
 	}
 }
