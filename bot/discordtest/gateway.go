@@ -378,7 +378,7 @@ func (s *Server) guildJSON(g *guild) map[string]any {
 		"id": g.ID, "name": g.Name, "icon": nil, "owner_id": g.OwnerID,
 		"roles":        roles,
 		"channels":     chans,
-		"threads":      []any{},
+		"threads":      s.threadsJSON(g),
 		"members":      []map[string]any{s.botMemberJSON(g)},
 		"member_count": 2, "large": false, "unavailable": false, "joined_at": joined,
 		"features": []string{}, "emojis": []any{}, "stickers": []any{}, "presences": []any{},
@@ -387,6 +387,22 @@ func (s *Server) guildJSON(g *guild) map[string]any {
 		"explicit_content_filter": 0, "mfa_level": 0, "premium_tier": 0, "nsfw_level": 0,
 		"system_channel_id": nil, "afk_channel_id": nil, "afk_timeout": 300,
 	}
+}
+
+// threadsJSON lists a guild's threads, oldest first, for GUILD_CREATE.
+func (s *Server) threadsJSON(g *guild) []map[string]any {
+	var ids []string
+	for id, c := range s.channels {
+		if c.guildID == g.ID && c.isThread() {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return snowflakeLess(ids[i], ids[j]) })
+	out := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, s.threadJSON(s.channels[id]))
+	}
+	return out
 }
 
 func (s *Server) botMemberJSON(g *guild) map[string]any {
@@ -398,6 +414,9 @@ func (s *Server) botMemberJSON(g *guild) map[string]any {
 }
 
 func (s *Server) channelJSON(c *channel, withGuild bool) map[string]any {
+	if c.isThread() {
+		return s.threadJSON(c)
+	}
 	ow := []map[string]any{}
 	if c.botAllow != 0 || c.botDeny != 0 {
 		ow = append(ow, map[string]any{"id": s.BotUserID, "type": discordgo.PermissionOverwriteTypeMember,
@@ -412,14 +431,61 @@ func (s *Server) channelJSON(c *channel, withGuild bool) map[string]any {
 		}
 	}
 	m := map[string]any{
-		"id": c.id, "type": discordgo.ChannelTypeGuildText, "name": c.name, "position": pos,
+		"id": c.id, "type": c.typ, "name": c.name, "position": pos,
 		"permission_overwrites": ow, "nsfw": false, "parent_id": nil, "topic": nil,
-		"last_message_id": nil, "rate_limit_per_user": 0, "flags": 0,
+		"last_message_id": s.lastMessageIDLocked(c), "rate_limit_per_user": 0, "flags": c.flags,
+	}
+	if c.typ == discordgo.ChannelTypeGuildForum {
+		tags := make([]map[string]any, 0, len(c.tags))
+		for _, t := range c.tags {
+			tags = append(tags, map[string]any{"id": t.ID, "name": t.Name, "moderated": t.Moderated, "emoji_id": nil, "emoji_name": nil})
+		}
+		m["available_tags"] = tags
+		m["default_reaction_emoji"] = nil
+		m["default_sort_order"] = nil
+		m["default_forum_layout"] = 0
+		m["default_thread_rate_limit_per_user"] = 0
+		m["default_auto_archive_duration"] = 4320
 	}
 	if withGuild {
 		m["guild_id"] = c.guildID
 	}
 	return m
+}
+
+func (s *Server) threadJSON(c *channel) map[string]any {
+	created := c.created.UTC().Format(time.RFC3339Nano)
+	meta := map[string]any{"archived": false, "auto_archive_duration": c.archiveDuration, "archive_timestamp": created,
+		"locked": false, "create_timestamp": created}
+	if c.typ == discordgo.ChannelTypeGuildPrivateThread {
+		meta["invitable"] = c.invitable
+	}
+	m := map[string]any{
+		"id": c.id, "type": c.typ, "guild_id": c.guildID, "parent_id": c.parentID, "owner_id": c.ownerID,
+		"name": c.name, "last_message_id": s.lastMessageIDLocked(c), "message_count": c.messageCount,
+		"member_count": 1, "rate_limit_per_user": 0, "flags": c.flags, "total_message_sent": c.totalSent,
+		"thread_metadata": meta,
+	}
+	if p, ok := s.channels[c.parentID]; ok && p.typ == discordgo.ChannelTypeGuildForum {
+		m["applied_tags"] = append([]string{}, c.appliedTags...)
+	}
+	return m
+}
+
+func (s *Server) lastMessageIDLocked(c *channel) any {
+	if c.typ == discordgo.ChannelTypeGuildForum {
+		var last any
+		for _, th := range s.channels {
+			if th.parentID == c.id && (last == nil || snowflakeLess(last.(string), th.id)) {
+				last = th.id
+			}
+		}
+		return last
+	}
+	if msgs := s.messages[c.id]; len(msgs) > 0 {
+		return msgs[len(msgs)-1].ID
+	}
+	return nil
 }
 
 // RequestReconnect sends Reconnect (op 7) on every gateway connection; the

@@ -22,9 +22,10 @@ type InteractionSpec struct {
 	// then global ones); Interact fails when no such command is registered.
 	Command string
 	// Options are the invoked options, nested for subcommands; see
-	// StringOpt, IntOpt, SubCommand and friends. For autocomplete, mark the
-	// option being typed with Focused. Channel and attachment options are
-	// resolved (data.resolved) automatically.
+	// StringOpt, IntOpt, RoleOpt, SubCommand and friends. For
+	// autocomplete, mark the option being typed with Focused. Channel,
+	// role, mentionable (roles) and attachment options are resolved
+	// (data.resolved) automatically.
 	Options []*discordgo.ApplicationCommandInteractionDataOption
 	// UserID and Username of the invoking member (defaults: a fresh id, "member").
 	UserID   string
@@ -156,7 +157,7 @@ func (s *Server) Interact(ctx context.Context, spec InteractionSpec) (*Interacti
 		if len(spec.Options) > 0 {
 			data["options"] = spec.Options
 		}
-		if res := s.resolveLocked(spec.Options, perms); res != nil {
+		if res := s.resolveLocked(g.ID, spec.Options, perms); res != nil {
 			data["resolved"] = res
 		}
 	case discordgo.InteractionMessageComponent:
@@ -217,10 +218,25 @@ func (s *Server) findCommandLocked(guildID, name string) *discordgo.ApplicationC
 	return nil
 }
 
-// resolveLocked fills data.resolved for channel and attachment options.
-func (s *Server) resolveLocked(opts []*discordgo.ApplicationCommandInteractionDataOption, perms int64) map[string]any {
+// resolveLocked fills data.resolved for channel, role, mentionable and
+// attachment options, as Discord does.
+func (s *Server) resolveLocked(guildID string, opts []*discordgo.ApplicationCommandInteractionDataOption, perms int64) map[string]any {
 	chans := map[string]any{}
 	atts := map[string]any{}
+	roles := map[string]any{}
+	var guildRoles []*Role
+	if g := s.guilds[guildID]; g != nil {
+		guildRoles = g.roles
+	}
+	resolveRole := func(id string) bool {
+		for i, r := range guildRoles {
+			if r.ID == id {
+				roles[id] = s.roleJSON(r, i)
+				return true
+			}
+		}
+		return false
+	}
 	var walk func([]*discordgo.ApplicationCommandInteractionDataOption)
 	walk = func(opts []*discordgo.ApplicationCommandInteractionDataOption) {
 		for _, o := range opts {
@@ -232,9 +248,18 @@ func (s *Server) resolveLocked(opts []*discordgo.ApplicationCommandInteractionDa
 			switch o.Type {
 			case discordgo.ApplicationCommandOptionChannel:
 				if c, ok := s.channels[id]; ok {
-					chans[id] = map[string]any{"id": c.id, "name": c.name, "type": discordgo.ChannelTypeGuildText,
-						"guild_id": c.guildID, "permissions": strconv.FormatInt(perms, 10), "parent_id": nil, "flags": 0}
+					ch := map[string]any{"id": c.id, "name": c.name, "type": c.typ,
+						"guild_id": c.guildID, "permissions": strconv.FormatInt(perms, 10), "parent_id": nil, "flags": c.flags}
+					if c.isThread() {
+						th := s.threadJSON(c)
+						ch["parent_id"], ch["thread_metadata"] = c.parentID, th["thread_metadata"]
+					}
+					chans[id] = ch
 				}
+			case discordgo.ApplicationCommandOptionRole:
+				resolveRole(id)
+			case discordgo.ApplicationCommandOptionMentionable:
+				resolveRole(id) // a user id is left unresolved: the double has no members
 			case discordgo.ApplicationCommandOptionAttachment:
 				if f, ok := s.files[id]; ok {
 					atts[id] = attachmentOf(*f)
@@ -243,15 +268,18 @@ func (s *Server) resolveLocked(opts []*discordgo.ApplicationCommandInteractionDa
 		}
 	}
 	walk(opts)
-	if len(chans) == 0 && len(atts) == 0 {
-		return nil
-	}
 	res := map[string]any{}
 	if len(chans) > 0 {
 		res["channels"] = chans
 	}
+	if len(roles) > 0 {
+		res["roles"] = roles
+	}
 	if len(atts) > 0 {
 		res["attachments"] = atts
+	}
+	if len(res) == 0 {
+		return nil
 	}
 	return res
 }
@@ -360,6 +388,18 @@ func BoolOpt(name string, value bool) *discordgo.ApplicationCommandInteractionDa
 // ChannelOpt is a channel option (resolved automatically).
 func ChannelOpt(name, channelID string) *discordgo.ApplicationCommandInteractionDataOption {
 	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionChannel, Value: channelID}
+}
+
+// RoleOpt is a role option (type 8), with an id from AddRole or a Guild's
+// role ids; data.resolved.roles carries the role, as Discord sends it.
+func RoleOpt(name, roleID string) *discordgo.ApplicationCommandInteractionDataOption {
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionRole, Value: roleID}
+}
+
+// MentionableOpt is a mentionable option (type 9) naming a role or a user;
+// a role is resolved like RoleOpt's.
+func MentionableOpt(name, id string) *discordgo.ApplicationCommandInteractionDataOption {
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionMentionable, Value: id}
 }
 
 // AttachmentOpt is an attachment option, with an id from AddAttachment

@@ -39,6 +39,14 @@ const (
 	codeInvalidWebhookToken = 50027
 	codeInvalidFormBody     = 50035
 	codeInvalidJSON         = 50109
+	codeNonTextChannel      = 50008
+	codeInvalidChannelType  = 50024
+	codeMaxWebhooks         = 30007
+	codeTagRequired         = 40067
+	codeThreadExists        = 160004
+	codeForumNeedsThread    = 220001
+	codeForumThreadBoth     = 220002
+	codeThreadsOnlyInForums = 220003
 )
 
 // messagesBucket is the X-RateLimit-Bucket of POST /channels/{id}/messages.
@@ -49,6 +57,18 @@ type apiError struct {
 	code    int
 	message string
 	errors  map[string]string // path ("embeds.0.title") → message
+}
+
+// prefix puts path before the error's field paths, for a nested object.
+func (e *apiError) prefix(path string) {
+	if len(e.errors) == 0 {
+		return
+	}
+	errs := make(map[string]string, len(e.errors))
+	for k, v := range e.errors {
+		errs[path+k] = v
+	}
+	e.errors = errs
 }
 
 func errNotFound() *apiError { return &apiError{http.StatusNotFound, 0, "404: Not Found", nil} }
@@ -145,13 +165,21 @@ func (s *Server) handler() http.Handler {
 	api.HandleFunc("GET /channels/{channel}/messages/{msg}", bot(s.getMessage))
 	api.HandleFunc("PATCH /channels/{channel}/messages/{msg}", bot(s.editMessage))
 	api.HandleFunc("DELETE /channels/{channel}/messages/{msg}", bot(s.deleteMessage))
+	api.HandleFunc("POST /channels/{channel}/messages/{msg}/threads", bot(s.startMessageThread))
+	api.HandleFunc("POST /channels/{channel}/threads", bot(s.startThread))
 	api.HandleFunc("GET /guilds/{guild}/roles", bot(s.getRoles))
 	api.HandleFunc("GET /guilds/{guild}/members/{user}", bot(s.getBotMember))
 	api.HandleFunc("POST /interactions/{id}/{token}/callback", s.postCallback)
-	api.HandleFunc("POST /webhooks/{app}/{token}", s.postFollowup)
-	api.HandleFunc("GET /webhooks/{app}/{token}/messages/{msg}", s.webhookMessage)
-	api.HandleFunc("PATCH /webhooks/{app}/{token}/messages/{msg}", s.webhookMessage)
-	api.HandleFunc("DELETE /webhooks/{app}/{token}/messages/{msg}", s.webhookMessage)
+	api.HandleFunc("POST /channels/{channel}/webhooks", bot(s.createWebhook))
+	api.HandleFunc("GET /channels/{channel}/webhooks", bot(s.getChannelWebhooks))
+	api.HandleFunc("GET /webhooks/{id}", bot(s.webhookByID))
+	api.HandleFunc("DELETE /webhooks/{id}", bot(s.webhookByID))
+	api.HandleFunc("GET /webhooks/{app}/{token}", s.webhookWithToken)
+	api.HandleFunc("DELETE /webhooks/{app}/{token}", s.webhookWithToken)
+	api.HandleFunc("POST /webhooks/{app}/{token}", s.executeWebhook)
+	api.HandleFunc("GET /webhooks/{app}/{token}/messages/{msg}", s.webhookMessageRoute)
+	api.HandleFunc("PATCH /webhooks/{app}/{token}/messages/{msg}", s.webhookMessageRoute)
+	api.HandleFunc("DELETE /webhooks/{app}/{token}/messages/{msg}", s.webhookMessageRoute)
 	api.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, errNotFound()) })
 
 	root := http.NewServeMux()
@@ -476,6 +504,22 @@ func decodePayload(b []byte) (*msgPayload, *apiError) {
 	return &p, nil
 }
 
+// jsonUnmarshal decodes a request body (empty = {}).
+func jsonUnmarshal(b []byte, v any) *apiError {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return &apiError{http.StatusBadRequest, codeInvalidJSON, "The request body contains invalid JSON.", nil}
+	}
+	return nil
+}
+
+// sortBy sorts snowflake-keyed values by key.
+func sortBy[T any](xs []T, key func(T) string) {
+	sort.Slice(xs, func(i, j int) bool { return snowflakeLess(key(xs[i]), key(xs[j])) })
+}
+
 // nonceString validates a nonce: an integer or a string of at most 25
 // characters.
 func nonceString(raw json.RawMessage) (string, *apiError) {
@@ -771,7 +815,16 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, channelErrors[codeMissingAccess])
 		return
 	}
-	if perms&discordgo.PermissionSendMessages == 0 {
+	if c.typ == discordgo.ChannelTypeGuildForum {
+		writeError(w, &apiError{http.StatusBadRequest, codeNonTextChannel, "Cannot send messages in a non-text channel", nil})
+		return
+	}
+	// In a thread, Send Messages in Threads replaces Send Messages.
+	need := int64(discordgo.PermissionSendMessages)
+	if c.isThread() {
+		need = discordgo.PermissionSendMessagesInThreads
+	}
+	if perms&need == 0 {
 		writeError(w, channelErrors[codeMissingPermissions])
 		return
 	}
@@ -811,6 +864,8 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		m.nonceRaw = append(json.RawMessage(nil), p.Nonce...)
 	}
 	s.messages[channelID] = append(s.messages[channelID], m)
+	s.countMessageLocked(c, m)
+	s.sendMessageCreateLocked(m)
 	writeJSON(w, 200, s.messageJSON(m, false))
 }
 

@@ -194,6 +194,7 @@ type channel struct {
 	typ               discordgo.ChannelType
 	botAllow, botDeny int64 // the bot's member overwrite; both 0 = none
 	denyCode          int   // DenyChannel
+	flags             discordgo.ChannelFlags
 	// forums
 	tags []discordgo.ForumTag
 	// threads
@@ -202,6 +203,7 @@ type channel struct {
 	appliedTags     []string
 	archiveDuration int
 	invitable       bool
+	fromMessage     bool
 	messageCount    int // messages after the first, as Discord counts them
 	totalSent       int
 	created         time.Time
@@ -348,6 +350,14 @@ func (s *Server) close() {
 		c.kill()
 	}
 	s.hs.Close()
+}
+
+// snowflakeLess orders snowflakes numerically.
+func snowflakeLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
 }
 
 func randHex(n int) string {
