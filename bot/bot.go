@@ -42,17 +42,17 @@ type Sources interface {
 
 // Config is the bot's part of the configuration.
 type Config struct {
-	Token            string
-	APIURL           string // replaces https://discord.com for every REST call
-	GuildID          string // register commands here instead of globally
-	ShardCount       int
-	ShardIDs         []int // this process's shards; commands are registered by shard 0
-	DefaultSentences int
-	PollInterval     time.Duration // new feeds are first polled after this
-	MaxPostsPerRound int           // per subscription per delivery round
-	DeliveryInterval time.Duration // how often the outbox is drained
-	Lease            time.Duration // how long a claimed delivery is ours
-	Owner            string        // this process's identity
+	Token               string
+	APIURL              string // replaces https://discord.com for every REST call
+	GuildID             string // register commands here instead of globally
+	ShardCount          int
+	ShardIDs            []int // this process's shards; commands are registered by shard 0
+	DefaultSentences    int
+	PollInterval        time.Duration // new feeds are first polled after this
+	MaxPostsPerInterval int           // per subscription per PollInterval
+	DeliveryInterval    time.Duration // how often the outbox is drained
+	Lease               time.Duration // how long a claimed delivery is ours
+	Owner               string        // this process's identity
 }
 
 // Bot is a running Discord bot: its gateway sessions and the deliverer.
@@ -134,7 +134,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.deliverer = &Deliverer{
 		Store: b.store, Poster: sessionPoster{b.sessions[0]}, Owner: b.cfg.Owner, Lease: b.cfg.Lease,
-		PerSubscription: b.cfg.MaxPostsPerRound, Batch: 100, DefaultSentences: b.cfg.DefaultSentences,
+		PerSubscription: b.cfg.MaxPostsPerInterval, Window: b.cfg.PollInterval, Batch: 100, DefaultSentences: b.cfg.DefaultSentences,
 		Now: b.now, Log: b.log, Metrics: b.metrics,
 	}
 	return b.deliverLoop(ctx)

@@ -17,6 +17,7 @@ import (
 // DeliveryStore is the part of the store the deliverer uses: the outbox.
 type DeliveryStore interface {
 	ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error)
+	BeginPost(ctx context.Context, deliveryID int64, owner string, now, until time.Time) error
 	MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
 	MarkFailed(ctx context.Context, deliveryID int64, reason string) error
 	ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
@@ -27,10 +28,25 @@ type DeliveryStore interface {
 }
 
 // poster sends one message to a channel. nonce makes a retry of the same
-// delivery return the first message instead of posting a second one.
+// delivery return the first message instead of posting a second one, for
+// the few minutes Discord remembers nonces; find looks for a message the
+// bot posted in the channel since a time, for a retry after longer.
 type poster interface {
 	post(ctx context.Context, channelID string, m message, nonce string) (messageID string, err error)
+	find(ctx context.Context, channelID string, m message, since time.Time) (messageID string, err error)
 }
+
+// Delivery timing.
+const (
+	// postTimeout bounds one post, which must end well within the claim.
+	postTimeout = 30 * time.Second
+	// recordTimeout bounds one attempt to record a post's outcome.
+	recordTimeout = 10 * time.Second
+	// recordPatience is how long a posted delivery's record is retried
+	// before the deliverer moves on; the delivery's attempt marker then
+	// makes the next claimer look for the message instead of posting again.
+	recordPatience = 5 * time.Minute
+)
 
 // Deliverer drains the outbox: it claims pending deliveries, posts them and
 // records the message ID. Several deliverers (processes) can share one store:
@@ -40,79 +56,119 @@ type Deliverer struct {
 	Poster           poster
 	Owner            string        // this process, for claims
 	Lease            time.Duration // how long a claim lasts
-	PerSubscription  int           // MAX_POSTS_PER_POLL
+	PerSubscription  int           // MAX_POSTS_PER_INTERVAL: posts per subscription per Window
+	Window           time.Duration // POLL_INTERVAL
 	Batch            int           // deliveries per claim
 	DefaultSentences int
 	Now              func() time.Time
-	Log              *slog.Logger
-	Metrics          *Metrics
+	// Sleep waits between retries of a record; nil uses a timer (tests
+	// inject one that returns at once).
+	Sleep   func(ctx context.Context, d time.Duration) bool
+	Log     *slog.Logger
+	Metrics *Metrics
 }
 
 // DeliverOnce runs one round: claim, post, settle. It returns the number of
 // messages posted. A failed post never loses its delivery: it is released
 // for a later round, or marked failed when Discord says it will never work.
+// A subscription whose post fails posts nothing more this round, so its
+// posts stay in order.
 func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	if err := d.notifyFailing(ctx); err != nil {
 		d.Log.Warn("failing-feed notices", "err", err)
 	}
 	claimed, err := d.Store.ClaimDeliveries(ctx, store.ClaimOptions{
-		Owner: d.Owner, Now: d.Now(), Limit: d.Batch, Lease: d.Lease, PerSubscription: d.PerSubscription,
+		Owner: d.Owner, Now: d.Now(), Limit: d.Batch, Lease: d.lease(),
+		PerSubscription: d.PerSubscription, Window: d.Window,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("claim deliveries: %w", err)
 	}
 	posted := 0
-	paused := map[int64]bool{}
+	held := map[int64]string{}                   // subscription → why the rest of it waits
 	settings := map[string]store.GuildSettings{} // read once per guild per round
 	for i, dl := range claimed {
 		if ctx.Err() != nil {
 			d.handBack(claimed[i:])
 			return posted, ctx.Err()
 		}
-		if paused[dl.SubscriptionID] {
-			d.release(dl, d.Now(), "subscription paused")
+		if reason, ok := held[dl.SubscriptionID]; ok {
+			d.release(dl, d.Now(), reason)
 			continue
 		}
-		ok, pause := d.deliver(ctx, dl, settings)
-		if ok {
+		switch d.deliver(ctx, dl, settings) {
+		case outcomePosted:
 			posted++
-		}
-		if pause {
-			paused[dl.SubscriptionID] = true
+		case outcomePaused:
+			held[dl.SubscriptionID] = "subscription paused"
+		case outcomeWaiting:
+			held[dl.SubscriptionID] = "waiting behind an earlier post"
 		}
 	}
 	return posted, nil
 }
 
-// deliver posts one delivery and settles it. It reports whether it posted
-// and whether the subscription is now paused.
-func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[string]store.GuildSettings) (posted, paused bool) {
+// outcome is what became of one delivery.
+type outcome int
+
+const (
+	outcomePosted  outcome = iota
+	outcomeWaiting         // not posted now; later posts of its subscription must wait
+	outcomePaused          // the subscription was paused
+	outcomeDropped         // failed for good; later posts may go on
+)
+
+// deliver posts one delivery and settles it.
+func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[string]store.GuildSettings) outcome {
+	log := d.Log.With("delivery", dl.ID, "subscription", dl.SubscriptionID, "channel", dl.Subscription.ChannelID, "article", dl.ArticleID)
 	guild := dl.Subscription.GuildID
 	settings, ok := cache[guild]
 	if !ok {
 		var err error
 		if settings, err = d.Store.GuildSettings(ctx, guild, d.DefaultSentences); err != nil {
+			log.Error("read guild settings; will retry", "err", err)
 			d.release(dl, d.Now().Add(backoff(dl.Attempts)), "read settings: "+err.Error())
-			return false, false
+			return outcomeWaiting
 		}
 		cache[guild] = settings
 	}
 	m := render(dl.Article, dl.Subscription.Feed.Title, settings)
 	// The post itself is not cancelled by shutdown: finishing it and recording
 	// the message ID is what keeps a restart from posting it again.
-	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), postTimeout)
 	defer cancel()
+	// The claim may have expired while earlier posts of the round went out:
+	// confirm and extend it first, so no other process posts this meanwhile.
+	start := d.Now()
+	if err := d.Store.BeginPost(postCtx, dl.ID, d.Owner, start, start.Add(d.lease())); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			log.Info("claim expired before posting; left to whoever holds it now")
+		} else {
+			log.Error("confirm claim before posting", "err", err)
+		}
+		return outcomeWaiting
+	}
+	if !dl.AttemptedAt.IsZero() {
+		// An earlier attempt may have posted without recording it.
+		msgID, err := d.Poster.find(postCtx, dl.Subscription.ChannelID, m, dl.AttemptedAt.Add(-time.Minute))
+		if err != nil {
+			// Posting blind could post it twice: wait until we can look.
+			log.Warn("could not check for an earlier post; will retry", "err", err)
+			d.release(dl, d.Now().Add(backoff(dl.Attempts)), "check for an earlier post: "+err.Error())
+			return outcomeWaiting
+		}
+		if msgID != "" {
+			log.Info("an earlier attempt had posted this; recording it", "message", msgID)
+			d.record(ctx, dl, msgID, log)
+			return outcomePosted
+		}
+	}
 	msgID, err := d.Poster.post(postCtx, dl.Subscription.ChannelID, m, nonceFor(dl.ID))
-	log := d.Log.With("delivery", dl.ID, "subscription", dl.SubscriptionID, "channel", dl.Subscription.ChannelID, "article", dl.ArticleID)
 	switch kind, reason := classify(err); kind {
 	case postOK:
-		if err := d.Store.MarkPosted(postCtx, dl.ID, msgID, d.Now()); err != nil {
-			// Posted but not recorded: the claim expires and the retry reuses
-			// the nonce, which Discord answers with this same message.
-			log.Error("posted but could not record it", "message", msgID, "err", err)
-		}
+		d.record(ctx, dl, msgID, log)
 		d.Metrics.posted()
-		return true, false
+		return outcomePosted
 	case postPause:
 		log.Warn("Discord refuses posts to this channel; pausing the subscription", "reason", reason)
 		if err := d.Store.PauseSubscription(postCtx, dl.SubscriptionID, reason); err != nil {
@@ -122,21 +178,74 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 		// subscription is re-enabled once the permission is fixed.
 		d.release(dl, d.Now(), reason)
 		d.Metrics.postError("paused")
-		return false, true
+		return outcomePaused
 	case postDrop:
 		log.Error("Discord rejected the message; it will not be retried", "reason", reason)
 		if err := d.Store.MarkFailed(postCtx, dl.ID, reason); err != nil {
 			log.Error("mark failed", "err", err)
 		}
 		d.Metrics.postError("rejected")
-		return false, false
+		return outcomeDropped
 	default:
 		retry := backoff(dl.Attempts)
 		log.Warn("post failed; will retry", "reason", reason, "retry_in", retry)
 		d.release(dl, d.Now().Add(retry), reason)
 		d.Metrics.postError("retry")
-		return false, false
+		return outcomeWaiting
 	}
+}
+
+// record marks a delivery posted, retrying with its own deadlines: a post
+// that happened must be recorded, or it would be posted again. Should the
+// store stay unreachable past recordPatience, the delivery keeps its attempt
+// marker, and whoever claims it next finds the message instead of posting.
+func (d *Deliverer) record(ctx context.Context, dl store.Delivery, msgID string, log *slog.Logger) {
+	deadline := d.Now().Add(recordPatience)
+	wait := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		err := d.Store.MarkPosted(rctx, dl.ID, msgID, d.Now())
+		cancel()
+		if err == nil {
+			if attempt > 1 {
+				log.Info("recorded the post after retrying", "message", msgID, "attempts", attempt)
+			}
+			return
+		}
+		if !d.Now().Before(deadline) {
+			log.Error("posted but could not record it; the next claim will find the message", "message", msgID, "err", err)
+			return
+		}
+		log.Warn("posted but could not record it yet; retrying", "message", msgID, "err", err, "retry_in", wait)
+		if !d.sleep(ctx, wait) {
+			// Shutting down: one last try above failed; the marker covers it.
+			log.Error("posted but not recorded at shutdown; the next claim will find the message", "message", msgID)
+			return
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// sleep waits d (through the injectable Sleep in tests) unless ctx ends.
+func (d *Deliverer) sleep(ctx context.Context, wait time.Duration) bool {
+	if d.Sleep != nil {
+		return d.Sleep(ctx, wait)
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func (d *Deliverer) lease() time.Duration {
+	if d.Lease > 0 {
+		return d.Lease
+	}
+	return 2 * time.Minute
 }
 
 func (d *Deliverer) release(dl store.Delivery, at time.Time, reason string) {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
@@ -13,6 +14,9 @@ import (
 // fakeOutbox is a DeliveryStore in memory, for the deliverer's own rules.
 type fakeOutbox struct {
 	pending   []store.Delivery
+	lost      map[int64]bool // BeginPost reports these claims lost
+	begun     []int64
+	markFails int // MarkPosted fails this many times first
 	notices   []store.Subscription
 	paused    map[int64]string
 	notified  map[int64]bool
@@ -22,7 +26,7 @@ type fakeOutbox struct {
 }
 
 func newFakeOutbox() *fakeOutbox {
-	return &fakeOutbox{paused: map[int64]string{}, notified: map[int64]bool{}, posted: map[int64]string{}, released: map[int64]int{}}
+	return &fakeOutbox{paused: map[int64]string{}, notified: map[int64]bool{}, posted: map[int64]string{}, released: map[int64]int{}, lost: map[int64]bool{}}
 }
 
 func (f *fakeOutbox) ClaimDeliveries(context.Context, store.ClaimOptions) ([]store.Delivery, error) {
@@ -30,7 +34,21 @@ func (f *fakeOutbox) ClaimDeliveries(context.Context, store.ClaimOptions) ([]sto
 	f.pending = nil
 	return out, nil
 }
-func (f *fakeOutbox) MarkPosted(_ context.Context, id int64, msg string, _ time.Time) error {
+func (f *fakeOutbox) BeginPost(_ context.Context, id int64, _ string, _, _ time.Time) error {
+	if f.lost[id] {
+		return store.ErrLeaseLost
+	}
+	f.begun = append(f.begun, id)
+	return nil
+}
+func (f *fakeOutbox) MarkPosted(ctx context.Context, id int64, msg string, _ time.Time) error {
+	if f.markFails > 0 {
+		f.markFails--
+		return errors.New("database is locked")
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	f.posted[id] = msg
 	return nil
 }
@@ -63,8 +81,11 @@ func (f *fakeOutbox) MarkFailingNotified(_ context.Context, id int64) error {
 
 // fakePoster answers every post to a channel with a fixed error.
 type fakePoster struct {
-	fail  map[string]error
-	posts int
+	fail    map[string]error
+	posts   int
+	found   string // what find answers
+	findErr error
+	finds   int
 }
 
 func (p *fakePoster) post(_ context.Context, ch string, _ message, _ string) (string, error) {
@@ -75,16 +96,19 @@ func (p *fakePoster) post(_ context.Context, ch string, _ message, _ string) (st
 	return "m" + ch, nil
 }
 
+func (p *fakePoster) find(context.Context, string, message, time.Time) (string, error) {
+	p.finds++
+	return p.found, p.findErr
+}
+
 func newTestDeliverer(st *fakeOutbox, p *fakePoster) *Deliverer {
 	return &Deliverer{Store: st, Poster: p, Owner: "t", Lease: time.Minute, Batch: 10, DefaultSentences: 3,
-		Now: time.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Now: time.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Sleep: func(context.Context, time.Duration) bool { return true }}
 }
 
 func TestDeliverOnceSettlesEachDelivery(t *testing.T) {
 	st := newFakeOutbox()
-	sub := func(id int64, ch string) store.Subscription {
-		return store.Subscription{ID: id, GuildID: "g", ChannelID: ch}
-	}
 	st.pending = []store.Delivery{
 		{ID: 1, SubscriptionID: 1, Subscription: sub(1, "ok")},
 		{ID: 2, SubscriptionID: 2, Subscription: sub(2, "denied")},
@@ -101,6 +125,9 @@ func TestDeliverOnceSettlesEachDelivery(t *testing.T) {
 	}
 	if p.posts != 3 {
 		t.Errorf("%d post attempts, want 3 (no second try at a paused channel)", p.posts)
+	}
+	if p.finds != 0 {
+		t.Errorf("%d lookups for deliveries never attempted before", p.finds)
 	}
 	if st.released[4] != 1 {
 		t.Errorf("a 500 did not release the delivery for a retry: %v", st.released)
@@ -129,5 +156,94 @@ func TestFailingNoticeToDeniedChannelPausesInsteadOfLooping(t *testing.T) {
 	}
 	if p.posts != 2 {
 		t.Errorf("%d notice posts over three rounds, want 2 (one per channel)", p.posts)
+	}
+}
+
+func sub(id int64, ch string) store.Subscription {
+	return store.Subscription{ID: id, GuildID: "g", ChannelID: ch}
+}
+
+// TestDeliverOnceKeepsOrderAfterAFailure: once a subscription's post fails,
+// its later deliveries of the round wait instead of overtaking it.
+func TestDeliverOnceKeepsOrderAfterAFailure(t *testing.T) {
+	st := newFakeOutbox()
+	st.pending = []store.Delivery{
+		{ID: 1, SubscriptionID: 1, Subscription: sub(1, "flaky")},
+		{ID: 2, SubscriptionID: 1, Subscription: sub(1, "flaky")},
+		{ID: 3, SubscriptionID: 2, Subscription: sub(2, "ok")},
+	}
+	p := &fakePoster{fail: map[string]error{"flaky": restErr(503, 0)}}
+	n, err := newTestDeliverer(st, p).DeliverOnce(context.Background())
+	if err != nil || n != 1 || st.posted[3] != "mok" {
+		t.Fatalf("posted %d (%v): %v", n, err, st.posted)
+	}
+	if p.posts != 2 || st.released[1] != 1 || st.released[2] != 1 {
+		t.Errorf("posts %d, released %v: want delivery 2 handed back without a post", p.posts, st.released)
+	}
+}
+
+// TestDeliverOnceSkipsALostClaim: a claim that expired mid-round is never
+// posted by this process.
+func TestDeliverOnceSkipsALostClaim(t *testing.T) {
+	st := newFakeOutbox()
+	st.pending = []store.Delivery{
+		{ID: 1, SubscriptionID: 1, Subscription: sub(1, "a")},
+		{ID: 2, SubscriptionID: 1, Subscription: sub(1, "a")},
+		{ID: 3, SubscriptionID: 2, Subscription: sub(2, "b")},
+	}
+	st.lost[1] = true
+	p := &fakePoster{}
+	n, err := newTestDeliverer(st, p).DeliverOnce(context.Background())
+	if err != nil || n != 1 || p.posts != 1 || st.posted[3] != "mb" {
+		t.Fatalf("posted %d (%v), %d posts, marks %v; want only delivery 3", n, err, p.posts, st.posted)
+	}
+	if _, ok := st.posted[2]; ok {
+		t.Errorf("delivery 2 overtook delivery 1, whose claim was lost")
+	}
+}
+
+// TestRecordRetriesUntilStored: a post whose record fails is recorded by a
+// retry with its own deadline, never posted again.
+func TestRecordRetriesUntilStored(t *testing.T) {
+	st := newFakeOutbox()
+	st.markFails = 4
+	st.pending = []store.Delivery{{ID: 1, SubscriptionID: 1, Subscription: sub(1, "a")}}
+	p := &fakePoster{}
+	n, err := newTestDeliverer(st, p).DeliverOnce(context.Background())
+	if err != nil || n != 1 || p.posts != 1 || st.posted[1] != "ma" {
+		t.Fatalf("posted %d (%v), %d posts, marks %v", n, err, p.posts, st.posted)
+	}
+	if st.released[1] != 0 {
+		t.Errorf("a posted delivery was released for another post")
+	}
+}
+
+// TestUnsettledAttemptIsFoundNotReposted: a delivery whose earlier attempt
+// was never recorded is looked for first; found, it is recorded, not posted.
+func TestUnsettledAttemptIsFoundNotReposted(t *testing.T) {
+	earlier := time.Now().Add(-time.Hour)
+	tests := []struct {
+		name      string
+		found     string
+		findErr   error
+		wantPosts int
+		wantMark  string
+	}{
+		{"found", "m-earlier", nil, 0, "m-earlier"},
+		{"not there", "", nil, 1, "ma"},
+		{"cannot look", "", restErr(503, 0), 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := newFakeOutbox()
+			st.pending = []store.Delivery{{ID: 1, SubscriptionID: 1, Subscription: sub(1, "a"), AttemptedAt: earlier}}
+			p := &fakePoster{found: tc.found, findErr: tc.findErr}
+			if _, err := newTestDeliverer(st, p).DeliverOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if p.posts != tc.wantPosts || st.posted[1] != tc.wantMark || p.finds != 1 {
+				t.Errorf("posts %d, mark %q, finds %d; want %d, %q, 1", p.posts, st.posted[1], p.finds, tc.wantPosts, tc.wantMark)
+			}
+		})
 	}
 }

@@ -26,7 +26,7 @@ import (
 // runBot is `newsbot` with no subcommand: the bot itself, until ctx is done.
 func runBot(ctx context.Context, getenv func(string) string, sio stdio) error {
 	cfg, err := loadConfig(getenv)
-	if errors.Is(err, errNoToken) || (err == nil && cfg.Token == "") {
+	if errors.Is(err, errNoToken) {
 		fmt.Fprintln(sio.err, tokenHelp)
 		return errNoToken
 	}
@@ -60,7 +60,7 @@ func runBot(ctx context.Context, getenv func(string) string, sio stdio) error {
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID,
 		ShardCount: cfg.ShardCount, ShardIDs: cfg.ShardIDs,
 		DefaultSentences: cfg.Sentences, PollInterval: cfg.PollInterval,
-		MaxPostsPerRound: cfg.MaxPosts, Lease: cfg.Lease, Owner: cfg.InstanceID,
+		MaxPostsPerInterval: cfg.MaxPosts, Lease: cfg.Lease, Owner: cfg.InstanceID,
 		DeliveryInterval: deliveryInterval(cfg.PollInterval),
 	}, st, builder, log, metrics)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ type config struct {
 	PollInterval time.Duration // POLL_INTERVAL
 	AllowPrivate bool          // NEWSBOT_ALLOW_PRIVATE_ADDRESSES
 	Sentences    int           // SUMMARY_SENTENCES
-	MaxPosts     int           // MAX_POSTS_PER_POLL
+	MaxPosts     int           // MAX_POSTS_PER_INTERVAL (formerly MAX_POSTS_PER_POLL)
 	Retention    time.Duration // ARTICLE_RETENTION
 	MaxBodyBytes int64         // FETCH_MAX_BYTES
 	PollWorkers  int           // POLL_WORKERS
@@ -32,7 +33,23 @@ type config struct {
 	ShardCount   int           // SHARD_COUNT
 	ShardIDs     []int         // SHARD_ID or SHARD_IDS
 	InstanceID   string        // INSTANCE_ID
+
+	// notes are accepted settings the operator should hear about (old
+	// names), logged with warnings().
+	notes []string
 }
+
+// Lower bounds that keep settings consistent with each other.
+const (
+	// minRetention keeps an article at least as long as a post of it can
+	// wait for a Discord outage, and long enough to tell a republished item
+	// from a new one.
+	minRetention = 24 * time.Hour
+	// minLease covers one feed fetch or one post (30 s each, the fetcher's
+	// and the deliverer's timeouts) with room to record the outcome; a
+	// shorter one is accepted with a warning (tests use seconds).
+	minLease = time.Minute
+)
 
 // errNoToken is returned when DISCORD_TOKEN is missing; main prints tokenHelp.
 var errNoToken = errors.New("DISCORD_TOKEN is not set")
@@ -80,7 +97,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	add(err)
 	c.Sentences, err = intVar(getenv, "SUMMARY_SENTENCES", 3, 1, 10)
 	add(err)
-	c.MaxPosts, err = intVar(getenv, "MAX_POSTS_PER_POLL", 5, 1, 100)
+	c.MaxPosts, err = c.maxPosts(getenv)
 	add(err)
 	c.PollWorkers, err = intVar(getenv, "POLL_WORKERS", 8, 1, 256)
 	add(err)
@@ -108,6 +125,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		add(fmt.Errorf("DATABASE_URL=%q: want sqlite:PATH or a postgres:// URL", c.DatabaseURL))
 	}
+	if c.Retention < minRetention && getenv("ARTICLE_RETENTION") != "" {
+		add(fmt.Errorf("ARTICLE_RETENTION=%q: want at least 1d (24h); a shorter one could forget a post still waiting", getenv("ARTICLE_RETENTION")))
+	}
 	if c.InstanceID == "" {
 		host, _ := os.Hostname()
 		c.InstanceID = fmt.Sprintf("%s-%d", host, os.Getpid())
@@ -115,14 +135,33 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("configuration: %w", err)
 	}
+	if c.Token == "" {
+		return c, errNoToken
+	}
 	return c, nil
+}
+
+// maxPosts reads MAX_POSTS_PER_INTERVAL, or its old name with a note.
+func (c *config) maxPosts(getenv func(string) string) (int, error) {
+	const name, old = "MAX_POSTS_PER_INTERVAL", "MAX_POSTS_PER_POLL"
+	if strings.TrimSpace(getenv(name)) == "" && strings.TrimSpace(getenv(old)) != "" {
+		c.notes = append(c.notes, old+" is now called "+name+" (posts per subscription per POLL_INTERVAL); please rename it")
+		return intVar(getenv, old, 5, 1, 100)
+	}
+	return intVar(getenv, name, 5, 1, 100)
 }
 
 // warnings are accepted values that an operator should know about.
 func (c config) warnings() []string {
-	var w []string
+	w := slices.Clone(c.notes)
 	if c.PollInterval < time.Minute {
 		w = append(w, fmt.Sprintf("POLL_INTERVAL=%s is under a minute: fine for testing, impolite to real feeds", c.PollInterval))
+	}
+	if c.Lease < minLease {
+		w = append(w, fmt.Sprintf("LEASE_DURATION=%s is shorter than a feed fetch or a post can take (30s each): leases are renewed before each, but a slow one may be taken over and done twice; use at least 1m", c.Lease))
+	}
+	if c.Lease >= c.PollInterval {
+		w = append(w, fmt.Sprintf("LEASE_DURATION=%s is not shorter than POLL_INTERVAL=%s: the feeds of a process that dies wait longer than a poll", c.Lease, c.PollInterval))
 	}
 	if c.AllowPrivate {
 		w = append(w, "NEWSBOT_ALLOW_PRIVATE_ADDRESSES=true: feeds on private and loopback addresses can be fetched")
