@@ -7,7 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// Item is what a rule looks at: the plain text of one feed item.
+// Item is what a rule looks at: the plain text of one feed item, not yet
+// escaped for Discord. Terms look at Title, Summary, Author and Categories;
+// Link, Source and Published are carried for the callers' reports.
 type Item struct {
 	Title, Summary, Author, Link, Source string
 	Categories                           []string

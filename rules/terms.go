@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -58,7 +59,13 @@ var prefixes = [...]string{
 //
 // A term without a field prefix looks at the headline and at the summary,
 // each on its own. Empty terms are ignored and whitespace around a term is
-// trimmed.
+// trimmed. A word term matches letters and digits only, so its punctuation
+// is ignored ("C++" is the word "C", "U.S." the words "U" and "S"); a term
+// with nothing but symbols is refused with a hint to use a regex. Quotes
+// have no escape: a quoted phrase ends at the next double quote.
+//
+// Word terms suit admins and need no escaping; regexes are for what words
+// cannot say, and RE2 keeps even a hostile one linear in the text.
 type Terms struct {
 	terms []term
 }
@@ -178,7 +185,7 @@ func (p *termParser) next() (raw string, t term, err error) {
 		return "", term{}, nil
 	}
 	rest := p.s[p.pos:]
-	body := strings.TrimLeft(rest, spaces)
+	body := trimLeft(rest)
 	f, body := cutPrefix(body)
 	var end int // of the term within rest
 	switch {
@@ -193,7 +200,7 @@ func (p *termParser) next() (raw string, t term, err error) {
 		}
 		t, err = p.phrase(rest[:end], rest[len(rest)-len(body):end])
 	}
-	raw = strings.Trim(rest[:end], spaces)
+	raw = strings.TrimSpace(rest[:end])
 	p.pos += end + 1 // and the comma
 	if err != nil {
 		return raw, term{}, err
@@ -202,7 +209,8 @@ func (p *termParser) next() (raw string, t term, err error) {
 	return raw, t, nil
 }
 
-const spaces = " \t\r\n\u00a0\u3000"
+// trimLeft drops leading whitespace, Unicode's as strings.TrimSpace does.
+func trimLeft(s string) string { return strings.TrimLeftFunc(s, unicode.IsSpace) }
 
 // quoted reads a phrase in double quotes, which may hold commas.
 func (p *termParser) quoted(rest, body string) (int, term, error) {
@@ -235,14 +243,14 @@ func (p *termParser) regex(rest, body string) (int, term, error) {
 	}
 	end := nextComma(rest, start)
 	p.index++
-	return end, term{}, &TermError{Index: p.index, Term: strings.Trim(rest[:end], spaces),
+	return end, term{}, &TermError{Index: p.index, Term: strings.TrimSpace(rest[:end]),
 		Reason: `a /regex/ must end with "/"; to match the words instead, put the term in quotes`}
 }
 
 // endOfTerm returns where the term that ends at i is followed by a comma
 // or the end of the list, with only whitespace between, or -1.
 func endOfTerm(rest string, i int) int {
-	after := strings.TrimLeft(rest[i:], spaces)
+	after := trimLeft(rest[i:])
 	if after == "" {
 		return len(rest)
 	}
@@ -262,7 +270,7 @@ func nextComma(rest string, from int) int {
 // phrase parses a word or phrase; raw is the whole term as typed.
 func (p *termParser) phrase(raw, text string) (term, error) {
 	text = strings.Join(strings.Fields(text), " ")
-	if strings.Trim(raw, spaces) == "" {
+	if strings.TrimSpace(raw) == "" {
 		return term{}, nil // an empty term, ignored
 	}
 	p.index++
@@ -325,7 +333,7 @@ func (p *termParser) fail(raw, reason string) error {
 
 // failAt reports an error in the term already counted.
 func (p *termParser) failAt(raw, reason string) error {
-	return &TermError{Index: p.index, Term: strings.Trim(raw, spaces), Reason: reason}
+	return &TermError{Index: p.index, Term: strings.TrimSpace(raw), Reason: reason}
 }
 
 // cutPrefix splits a field prefix such as "Title :" off the front of s,
@@ -335,9 +343,9 @@ func cutPrefix(s string) (field, string) {
 		if f == 0 || len(s) <= len(name) || !strings.EqualFold(s[:len(name)], name) {
 			continue
 		}
-		after := strings.TrimLeft(s[len(name):], spaces)
+		after := trimLeft(s[len(name):])
 		if strings.HasPrefix(after, ":") {
-			return field(f), strings.TrimLeft(after[1:], spaces)
+			return field(f), trimLeft(after[1:])
 		}
 	}
 	return fieldText, s
