@@ -32,7 +32,14 @@ type command struct {
 	// ephemeral replies are seen only by the member who ran the command.
 	ephemeral    bool
 	autocomplete func(ctx context.Context, r *request) []*discordgo.ApplicationCommandOptionChoice
+	// timeout bounds the command: 0 means commandTimeout; negative, none
+	// but shutdown (the command bounds its own steps).
+	timeout time.Duration
 }
+
+// commandTimeout bounds a command's work; its reply can be edited for
+// longer (replyWindow), so a slow site ends in a message, not silence.
+const commandTimeout = 2 * time.Minute
 
 var manageGuild = int64(discordgo.PermissionManageGuild)
 
@@ -41,7 +48,8 @@ var guildOnly = &[]discordgo.InteractionContextType{discordgo.InteractionContext
 
 // commands builds the bot's slash commands.
 func (b *Bot) commands() []*command {
-	minOne, minZero := float64(1), float64(1)
+	// Discord's min_value is a pointer so that 0 can be told from unset.
+	minOne := float64(1)
 	feed := &command{
 		admin: true, deferred: true, ephemeral: true,
 		def: &discordgo.ApplicationCommand{
@@ -75,6 +83,9 @@ func (b *Bot) commands() []*command {
 			"preview": b.feedPreview, "import": b.feedImport, "export": b.feedExport,
 		},
 		autocomplete: b.feedAutocomplete,
+		// /feed import bounds each feed instead: it finishes every feed
+		// it accepted, however long the whole file takes.
+		timeout: -1,
 	}
 	latest := &command{
 		deferred: true,
@@ -93,7 +104,7 @@ func (b *Bot) commands() []*command {
 			Name: "summarize", Description: "Summarize any article", Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The article's URL", Required: true, MaxLength: 2000},
-				{Type: discordgo.ApplicationCommandOptionInteger, Name: "sentences", Description: "Summary length (1-10)", MinValue: &minZero, MaxValue: 10},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "sentences", Description: "Summary length (1-10)", MinValue: &minOne, MaxValue: 10},
 			},
 		},
 		run: b.summarize,
@@ -131,12 +142,12 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 			b.log.Error("command panicked", "panic", p, "stack", string(debug.Stack()))
 		}
 	}()
-	ctx, cancel := context.WithTimeout(b.ctx, 2*time.Minute)
-	defer cancel()
 	switch ic.Type {
 	case discordgo.InteractionApplicationCommand:
-		b.dispatch(ctx, s, ic)
+		b.dispatch(b.ctx, s, ic)
 	case discordgo.InteractionApplicationCommandAutocomplete:
+		ctx, cancel := context.WithTimeout(b.ctx, commandTimeout)
+		defer cancel()
 		b.autocomplete(ctx, s, ic)
 	}
 }
@@ -150,12 +161,14 @@ func (b *Bot) dispatch(ctx context.Context, s *discordgo.Session, ic *discordgo.
 		return
 	}
 	r := newRequest(s, ic)
+	r.received = b.now()
 	name, run := data.Name, cmd.run
 	if cmd.sub != nil {
 		r.sub = subcommand(data.Options)
 		name += " " + r.sub
 		run = cmd.sub[r.sub]
 	}
+	r.name = name
 	log := b.log.With("command", name, "guild", r.guildID, "user", r.userID)
 	if ic.GuildID == "" {
 		b.respondNow(s, ic, &reply{Content: "These commands work in servers only.", Ephemeral: true})
@@ -179,6 +192,15 @@ func (b *Bot) dispatch(ctx context.Context, s *discordgo.Session, ic *discordgo.
 			return
 		}
 	}
+	timeout := cmd.timeout
+	if timeout == 0 {
+		timeout = commandTimeout
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	rep, err := run(ctx, r)
 	result := "ok"
 	if err != nil {
@@ -188,7 +210,7 @@ func (b *Bot) dispatch(ctx context.Context, s *discordgo.Session, ic *discordgo.
 	}
 	rep.Ephemeral = rep.Ephemeral || cmd.ephemeral
 	if cmd.deferred {
-		err = b.editReply(s, ic, rep)
+		err = b.finish(r, rep)
 	} else {
 		err = b.respondNow(s, ic, rep)
 	}

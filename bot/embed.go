@@ -11,20 +11,13 @@ import (
 	"newsbot/store"
 )
 
-// Discord's limits on one message (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-const (
-	maxTitle       = 256
-	maxDescription = 4096
-	maxAuthorName  = 256
-	maxFieldValue  = 1024
-	maxContent     = 2000
-)
-
 // message is what the deliverer and the commands send: either an embed or
-// plain text, never both, with mentions always disabled.
+// plain text, never both, with mentions disabled (but for MentionUsers).
 type message struct {
 	Content string
 	Embed   *discordgo.MessageEmbed
+	// MentionUsers may be pinged by the message; nobody else ever is.
+	MentionUsers []string
 }
 
 // render turns an article into a post as the guild's settings want it.

@@ -27,9 +27,14 @@ type createMessage struct {
 type sessionPoster struct{ s *discordgo.Session }
 
 func (p sessionPoster) post(ctx context.Context, channelID string, m message, nonce string) (string, error) {
-	body := createMessage{Content: m.Content, AllowedMentions: noMentions, Nonce: nonce, EnforceNonce: nonce != ""}
+	var embeds []*discordgo.MessageEmbed
 	if m.Embed != nil {
-		body.Embeds = []*discordgo.MessageEmbed{m.Embed}
+		embeds = []*discordgo.MessageEmbed{m.Embed}
+	}
+	content, embeds := fitLimits(m.Content, embeds)
+	body := createMessage{Content: content, Embeds: embeds, AllowedMentions: noMentions, Nonce: nonce, EnforceNonce: nonce != ""}
+	if len(m.MentionUsers) > 0 {
+		body.AllowedMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: m.MentionUsers}
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	resp, err := p.s.RequestWithBucketID("POST", endpoint, body, endpoint, discordgo.WithContext(ctx))

@@ -11,9 +11,6 @@ import (
 	"newsbot/store"
 )
 
-// maxEmbedsTotal is Discord's limit on all embeds of one message together.
-const maxEmbedsTotal = 6000
-
 func (b *Bot) latest(ctx context.Context, r *request) (*reply, error) {
 	topic := strings.TrimSpace(r.str("topic"))
 	count := min(max(r.integer("count", 3), 1), 5)
@@ -33,14 +30,12 @@ func (b *Bot) latest(ctx context.Context, r *request) (*reply, error) {
 	}
 	settings.Format = store.FormatEmbed
 	settings.ShowStats = false
-	// All embeds of a message share 6,000 characters.
-	budget := maxEmbedsTotal/len(found) - maxTitle - 64
 	rep := &reply{Content: fmt.Sprintf("The latest on **%s**:", escapeMarkdown(topic))}
 	for _, a := range found {
-		e := render(a, "", settings).Embed
-		e.Description = truncate(e.Description, min(budget, maxDescription))
-		rep.Embeds = append(rep.Embeds, e)
+		rep.Embeds = append(rep.Embeds, render(a, "", settings).Embed)
 	}
+	// All embeds of a message share 6,000 characters: fitLimits, on the
+	// way out, shortens the summaries evenly to fit.
 	return rep, nil
 }
 

@@ -4,11 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"newsbot/store"
 )
+
+// replyWindow is how long after a command its reply can still be edited.
+// Discord's interaction tokens last 15 minutes; the margin covers clock
+// differences and the edit's own round trip.
+const replyWindow = 14 * time.Minute
 
 // request is one slash command as the handlers see it.
 type request struct {
@@ -17,7 +25,9 @@ type request struct {
 	guildID   string
 	channelID string
 	userID    string
-	sub       string // subcommand name, if any
+	sub       string    // subcommand name, if any
+	name      string    // the command as typed, e.g. "feed import"
+	received  time.Time // when the interaction arrived, by the bot's clock
 }
 
 func newRequest(s *discordgo.Session, ic *discordgo.InteractionCreate) *request {
@@ -99,6 +109,10 @@ type reply struct {
 	Embeds    []*discordgo.MessageEmbed
 	File      *discordgo.File
 	Ephemeral bool
+	// PostIfLate: when the command outlasts the reply window (a large
+	// /feed import), post the answer in the command's channel, mentioning
+	// the member, instead of dropping it.
+	PostIfLate bool
 }
 
 func (rep *reply) flags() discordgo.MessageFlags {
@@ -109,15 +123,20 @@ func (rep *reply) flags() discordgo.MessageFlags {
 }
 
 func (b *Bot) respondNow(s *discordgo.Session, ic *discordgo.InteractionCreate, rep *reply) error {
+	content, embeds := fitLimits(rep.Content, rep.Embeds)
 	data := &discordgo.InteractionResponseData{
-		Content: rep.Content, Embeds: rep.Embeds, Flags: rep.flags(), AllowedMentions: noMentions,
+		Content: content, Embeds: embeds, Flags: rep.flags(), AllowedMentions: noMentions,
 	}
 	if rep.File != nil {
 		data.Files = []*discordgo.File{rep.File}
 	}
-	return s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+	err := s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data,
 	})
+	if err != nil {
+		return fmt.Errorf("answer the interaction: %w", err)
+	}
+	return nil
 }
 
 // deferReply acknowledges the command at once ("newsbot is thinking…"); the
@@ -127,15 +146,18 @@ func (b *Bot) deferReply(s *discordgo.Session, ic *discordgo.InteractionCreate, 
 	if ephemeral {
 		flags = discordgo.MessageFlagsEphemeral
 	}
-	return s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+	err := s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: flags},
 	})
+	if err != nil {
+		return fmt.Errorf("defer the answer: %w", err)
+	}
+	return nil
 }
 
 func (b *Bot) editReply(s *discordgo.Session, ic *discordgo.InteractionCreate, rep *reply) error {
-	content := rep.Content
-	embeds := rep.Embeds
+	content, embeds := fitLimits(rep.Content, rep.Embeds)
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
 	}
@@ -143,8 +165,51 @@ func (b *Bot) editReply(s *discordgo.Session, ic *discordgo.InteractionCreate, r
 	if rep.File != nil {
 		edit.Files = []*discordgo.File{rep.File}
 	}
-	_, err := s.InteractionResponseEdit(ic.Interaction, edit)
+	if _, err := s.InteractionResponseEdit(ic.Interaction, edit); err != nil {
+		return fmt.Errorf("edit the answer: %w", err)
+	}
+	return nil
+}
+
+// errTooLate: the answer came after the reply window and was not meant for
+// the channel; only the log has it.
+var errTooLate = errors.New("the answer came after Discord's 15 minutes for editing the reply")
+
+// finish delivers a deferred command's answer: as the edit of its reply
+// while the interaction token lasts, afterwards (PostIfLate) as a message in
+// the command's channel that mentions the member.
+func (b *Bot) finish(r *request, rep *reply) error {
+	if b.now().Sub(r.received) >= replyWindow {
+		if !rep.PostIfLate {
+			return errTooLate
+		}
+		return b.postLate(r, rep)
+	}
+	err := b.editReply(r.s, r.ic, rep)
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusBadRequest {
+		// Discord refused the answer itself. Never leave the member on
+		// "thinking…": say so in a message it can't refuse.
+		if err2 := b.editReply(r.s, r.ic, &reply{Content: "I couldn't show the answer: Discord refused it. The operator can find the details in the bot's log."}); err2 != nil {
+			return errors.Join(err, err2)
+		}
+	}
 	return err
+}
+
+// postLate posts an answer that outlasted the reply window in the
+// command's channel. The member is mentioned (and only them) so they hear of
+// it; the channel is the one the command ran in, where the bot was checked
+// to be allowed to post.
+func (b *Bot) postLate(r *request, rep *reply) error {
+	text := fmt.Sprintf("<@%s> your `/%s` has finished:\n%s", r.userID, r.name, rep.Content)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), 30*time.Second)
+	defer cancel()
+	_, err := sessionPoster{r.s}.post(ctx, r.channelID, message{Content: text, MentionUsers: []string{r.userID}}, "")
+	if err != nil {
+		return fmt.Errorf("post the late answer: %w", err)
+	}
+	return nil
 }
 
 // userMessage turns an error from a command into a sentence for the member.
