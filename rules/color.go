@@ -7,8 +7,8 @@ import (
 )
 
 // ParseColor reads an embed color written as #RRGGBB or RRGGBB, or the
-// short #RGB, in either case: "#2B6CB0" is 0x2B6CB0. Discord shows 0 as
-// "no color", so #000000 looks like the default rather than black.
+// short #RGB, in either case: "#2B6CB0" is 0x2B6CB0. Discord treats 0 as
+// unset, so #000000 shows the default color rather than black.
 func ParseColor(s string) (int, error) {
 	hex := strings.TrimPrefix(strings.TrimSpace(s), "#")
 	if hex == "" {
