@@ -1,0 +1,172 @@
+package stories
+
+import (
+	"math"
+	"unicode"
+	"unicode/utf8"
+)
+
+// feature is one term of an article with its weight before idf.
+type feature struct {
+	key string
+	w   float32
+}
+
+// Weights of where a word stands and what it is. The headline says what the
+// story is; the lead repeats it with details; later text drifts into
+// background that different stories share.
+const (
+	maxTitleTokens = 48
+	maxTextTokens  = 160
+	titleWeight    = 2
+	leadTokens     = 50
+	leadWeight     = 1
+	restWeight     = 0.5
+	nameBoost      = 1.5
+	numberBoost    = 1.5
+)
+
+// features turns an article into weighted terms. It uses m's scratch buffers
+// and stem cache, so m.mu must be held.
+func (m *Matcher) features(a Article) []feature {
+	toks := tokenize(m.toks[:0], a.Title, true, maxTitleTokens)
+	nTitle := len(toks)
+	toks = tokenize(toks, a.Text, false, nTitle+maxTextTokens)
+	m.toks = toks[:0]
+	lang := detect(m.langs, toks)
+	if lang == nil {
+		lang = m.byScript(toks)
+	}
+	// A headline in Title Case capitalizes every word; only its acronyms
+	// are then known to be names.
+	titleCase := false
+	if nTitle > 0 {
+		caps, words := 0, 0
+		for _, t := range toks[:nTitle] {
+			if t.cjk || t.num || utf8.RuneCountInString(t.word) < 4 {
+				continue
+			}
+			words++
+			if t.cap {
+				caps++
+			}
+		}
+		titleCase = words >= 3 && caps*10 >= words*6
+	}
+	feats := make([]feature, 0, len(toks))
+	index := make(map[string]int, len(toks))
+	boost := make([]float32, 0, len(toks))
+	for i, t := range toks {
+		key := t.word
+		b := float32(1)
+		switch {
+		case t.cjk:
+		case t.num:
+			if !isYear(key) {
+				b = numberBoost
+			}
+		default:
+			if utf8.RuneCountInString(key) < 2 || (lang != nil && lang.stop(key)) {
+				continue
+			}
+			if t.acro || (t.cap && !t.first && !(t.title && titleCase) && (lang == nil || lang.capsAreNames)) {
+				b = nameBoost
+			}
+			key = m.stem(lang, key)
+			if key == "" {
+				continue
+			}
+		}
+		var w float32
+		switch {
+		case t.title:
+			w = titleWeight
+		case i-nTitle < leadTokens:
+			w = leadWeight
+		default:
+			w = restWeight
+		}
+		j, ok := index[key]
+		if !ok {
+			j = len(feats)
+			index[key] = j
+			feats = append(feats, feature{key: key})
+			boost = append(boost, 1)
+		}
+		feats[j].w += w
+		boost[j] = max(boost[j], b)
+	}
+	for j := range feats {
+		w := feats[j].w
+		if w > 1 {
+			// Sublinear: the fifth mention of a word says less than the first.
+			w = 1 + float32(math.Log(float64(w)))
+		}
+		feats[j].w = w * boost[j]
+	}
+	return feats
+}
+
+// stem maps a word to its term in lang, cached because snowball costs more
+// than everything else an assignment does.
+func (m *Matcher) stem(lang *language, w string) string {
+	code := ""
+	if lang != nil {
+		code = lang.code
+	}
+	k := code + "\x00" + w
+	if s, ok := m.stems[k]; ok {
+		return s
+	}
+	s := w
+	switch {
+	case lang == nil:
+		s = truncate(w)
+	case lang.stem != nil:
+		s = lang.stem(w, true)
+	default:
+		s = truncate(w)
+	}
+	if lang != nil && lang.stop(s) {
+		s = ""
+	}
+	if len(m.stems) >= maxStems {
+		clear(m.stems)
+	}
+	m.stems[k] = s
+	return s
+}
+
+// byScript guesses the language of a text too short to hold stop words
+// from its letters: Latin headlines are most often English, and the English
+// stemmer does little harm to other Latin-script languages.
+func (m *Matcher) byScript(toks []token) *language {
+	for _, t := range toks {
+		if t.cjk || t.num {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(t.word)
+		code := ""
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			code = "en"
+		case unicode.Is(unicode.Cyrillic, r):
+			code = "ru"
+		case unicode.Is(unicode.Arabic, r):
+			code = "ar"
+		default:
+			return nil
+		}
+		for _, l := range m.langs {
+			if l.code == code {
+				return l
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func isYear(s string) bool {
+	return len(s) == 4 && (s[:2] == "19" || s[:2] == "20")
+}

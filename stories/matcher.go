@@ -1,0 +1,574 @@
+// Package stories decides whether a news article tells a story already seen
+// in a window of recent articles, so that the bot posts a story once however
+// many outlets report it.
+//
+// An article becomes a weighted bag of terms: headline words count more than
+// lead words, names (capitalized words inside a sentence, acronyms) and
+// numbers more than common words, each weighted by its rarity (idf) among the
+// articles in the window. Words of any script are terms; scripts written
+// without spaces (Chinese, Japanese, Thai) give character bigrams; words are
+// stemmed with snowball where it has a stemmer for the detected language and
+// truncated elsewhere. An article joins the story of its most similar recent
+// article from another feed when their cosine similarity, lowered as the two
+// lie further apart in time, reaches a threshold. Precision comes first:
+// merging two stories hides one of them, while a missed merge only costs a
+// duplicate post, so the threshold is set where merges of different stories
+// are rare.
+//
+// Candidates come from an inverted index over the window's rarer terms, so
+// the cost of one assignment grows with how many articles share its rare
+// words, not with the size of the window. Memory is bounded by the window:
+// articles older than Options.Window before the newest publication time seen
+// are forgotten with their contribution to the idf table.
+//
+// The package does no I/O and holds no package-level state: a Matcher owns its
+// window, its idf table and its caches.
+package stories
+
+import (
+	"container/heap"
+	"math"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Article is what the matcher needs to know of an article.
+type Article struct {
+	ID        string    // the caller's id, unique among articles in the window
+	Feed      string    // feed identity; articles of the same feed are never merged as another outlet
+	Link      string    // the article's address; the same feed and link is the same article
+	Title     string    // headline
+	Text      string    // summary or lead text; may be empty (headline-only feeds)
+	Published time.Time // zero: the newest publication time seen so far
+}
+
+// Kind says how an article relates to the stories in the window.
+type Kind int
+
+const (
+	// New: the article starts a story of its own.
+	New Kind = iota
+	// Joined: another outlet's article joins an existing story.
+	Joined
+	// Update: the same feed republished an article of the story (the same
+	// link, or a near-identical headline and text).
+	Update
+)
+
+func (k Kind) String() string {
+	switch k {
+	case New:
+		return "new"
+	case Joined:
+		return "joined"
+	case Update:
+		return "update"
+	}
+	return "unknown"
+}
+
+// Match is the matcher's decision about one article.
+type Match struct {
+	Story string  // the ID of the story's first article
+	Kind  Kind    // New, Joined or Update
+	Score float64 // similarity to the closest article considered (0..1); 1 for a same-link update
+	// Article is the ID of the article matched (Joined, Update), or of the
+	// closest article below the threshold (New); "" when none shared a term.
+	Article string
+}
+
+// Options tune the matcher. The zero value of a field means its default.
+type Options struct {
+	// Window is how long an article can be joined after it was published,
+	// measured from the newest publication time seen. Default 36h.
+	Window time.Duration
+	// Join is the similarity from which another feed's article joins a
+	// story. Default DefaultJoin.
+	Join float64
+	// Update is the similarity from which an article of the same feed is
+	// the same article republished. Default 0.8.
+	Update float64
+	// TimeDecay lowers similarity linearly with the distance in time between
+	// two articles: by TimeDecay at a whole Window apart. Default 0.3.
+	TimeDecay float64
+	// MaxArticles bounds the window by count as well as by time, for feeds
+	// whose articles have no publication time. Default 100,000.
+	MaxArticles int
+	// Breadth discounts a similarity that rests on few shared terms:
+	// similarity is scaled by n/(n+Breadth), n being the effective number of
+	// shared terms (the participation ratio of their contributions). Two
+	// reports of one story share many rare words; two stories about the
+	// same person or place share one or two. Default 2.
+	Breadth float64
+	// Candidates is how many articles, the best by the rare terms they
+	// share, are scored exactly. Default 48.
+	Candidates int
+}
+
+// DefaultJoin is the default of Options.Join.
+const DefaultJoin = 0.25
+
+func (o Options) withDefaults() Options {
+	if o.Window <= 0 {
+		o.Window = 36 * time.Hour
+	}
+	if o.Join <= 0 {
+		o.Join = DefaultJoin
+	}
+	if o.Update <= 0 {
+		o.Update = 0.8
+	}
+	if o.TimeDecay <= 0 {
+		o.TimeDecay = 0.3
+	}
+	if o.MaxArticles <= 0 {
+		o.MaxArticles = 100_000
+	}
+	if o.Breadth <= 0 {
+		o.Breadth = 2
+	}
+	if o.Candidates <= 0 {
+		o.Candidates = 48
+	}
+	return o
+}
+
+// term is one entry of the idf table with its postings.
+type term struct {
+	key  string
+	df   int32
+	post []posting // may hold removed articles, at most about half
+
+	// Scratch of the assignment in progress, valid when qEpoch is current.
+	qEpoch uint32
+	qw     float32
+}
+
+type posting struct {
+	d *doc
+	w float32
+}
+
+type docTerm struct {
+	t *term
+	w float32
+}
+
+// doc is an article in the window.
+type doc struct {
+	id, feed, link, story string
+	at                    time.Time // publication time, or the newest seen when it had none
+	terms                 []docTerm
+	norm                  float32 // with the idf of when it was added; ranks candidates only
+	dead                  bool
+	heapIndex             int
+
+	// Scratch of the assignment in progress, valid when epoch is current.
+	epoch uint32
+	acc   float32
+}
+
+type story struct {
+	n     int
+	feeds map[string]int
+}
+
+// Matcher assigns articles to stories. It is safe for concurrent use: its
+// methods hold a mutex, since the bot's pollers may assign from several
+// goroutines and one assignment takes well under a millisecond.
+type Matcher struct {
+	mu      sync.Mutex
+	o       Options
+	langs   []*language
+	stems   map[string]string // word → term, per language code prefix; cleared when full
+	terms   map[string]*term
+	docs    map[string]*doc
+	links   map[string]*doc // feed + "\x00" + link
+	stories map[string]*story
+	byTime  docHeap
+	newest  time.Time
+	epoch   uint32
+
+	toks    []token // scratch
+	touched []*doc  // scratch
+}
+
+// maxStems bounds the stem cache; clearing it costs only recomputation.
+const maxStems = 200_000
+
+// NewMatcher returns a matcher with an empty window.
+func NewMatcher(o Options) *Matcher {
+	return &Matcher{
+		o:       o.withDefaults(),
+		langs:   newLanguages(),
+		stems:   make(map[string]string),
+		terms:   make(map[string]*term),
+		docs:    make(map[string]*doc),
+		links:   make(map[string]*doc),
+		stories: make(map[string]*story),
+	}
+}
+
+// Len is the number of articles in the window.
+func (m *Matcher) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.docs)
+}
+
+// Terms is the number of distinct terms in the idf table.
+func (m *Matcher) Terms() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.terms)
+}
+
+// Add puts an article already assigned to story into the window, as when the
+// bot restarts and reloads the recent articles from its store. Articles should
+// be added in the order they were assigned.
+func (m *Matcher) Add(a Article, story string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at := m.advance(a.Published)
+	m.insert(a, at, story, m.features(a))
+}
+
+// Remove forgets an article, as when it is deleted from the store.
+func (m *Matcher) Remove(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if d, ok := m.docs[id]; ok {
+		m.remove(d)
+	}
+}
+
+// Assign decides which story a belongs to and adds a to the window.
+func (m *Matcher) Assign(a Article) Match {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at := m.advance(a.Published)
+	feats := m.features(a)
+	if a.Link != "" {
+		if d, ok := m.links[a.Feed+"\x00"+a.Link]; ok {
+			st := d.story
+			m.remove(d) // superseded by the new version
+			m.insert(a, at, st, feats)
+			return Match{Story: st, Kind: Update, Score: 1, Article: d.id}
+		}
+	}
+	best, update := m.best(a, at, feats)
+	switch {
+	case update.d != nil:
+		st := update.d.story
+		m.remove(update.d)
+		m.insert(a, at, st, feats)
+		return Match{Story: st, Kind: Update, Score: update.score, Article: update.d.id}
+	case best.d != nil && best.score >= m.o.Join:
+		m.insert(a, at, best.d.story, feats)
+		return Match{Story: best.d.story, Kind: Joined, Score: best.score, Article: best.d.id}
+	}
+	m.insert(a, at, a.ID, feats)
+	r := Match{Story: a.ID, Kind: New}
+	if best.d != nil {
+		r.Score, r.Article = best.score, best.d.id
+	}
+	return r
+}
+
+type scored struct {
+	d     *doc
+	score float64
+}
+
+// evidenceFloor is the similarity below which an article adds nothing to
+// its story's evidence: weak likenesses are everywhere and would add up.
+const evidenceFloor = 0.15
+
+// minCommonDF keeps small windows from calling every term common.
+const minCommonDF = 16
+
+// commonShare is the share of the window's articles above which a term is
+// too common to propose candidates: walking its postings would cost time in
+// proportion to the window, and a story is never told in common words only.
+const commonShare = 0.01
+
+// best returns the most similar article of another feed whose story a may
+// join, and the most similar article of the same feed if a republishes it.
+func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update scored) {
+	m.epoch++
+	ep := m.epoch
+	n := float64(len(m.docs))
+	maxDF := int32(max(minCommonDF, commonShare*n))
+	var qnorm float64
+	type qterm struct {
+		t    *term
+		w    float32
+		idf2 float32
+	}
+	q := make([]qterm, 0, len(feats))
+	for _, f := range feats {
+		t := m.terms[f.key]
+		df := int32(0)
+		if t != nil {
+			df = t.df
+		}
+		idf := idf(n, df)
+		qnorm += float64(f.w) * float64(f.w) * idf * idf
+		if t == nil {
+			continue
+		}
+		t.qEpoch, t.qw = ep, f.w
+		q = append(q, qterm{t, f.w, float32(idf * idf)})
+	}
+	if qnorm == 0 {
+		return
+	}
+	qnorm = math.Sqrt(qnorm)
+	type evidence struct {
+		d    *doc
+		best float64
+		miss float64
+	}
+	byStory := make(map[string]evidence)
+	touched := m.touched[:0]
+	for _, qt := range q {
+		if qt.t.df > maxDF {
+			continue
+		}
+		for _, p := range qt.t.post {
+			d := p.d
+			if d.dead {
+				continue
+			}
+			if d.epoch != ep {
+				d.epoch, d.acc = ep, 0
+				touched = append(touched, d)
+			}
+			d.acc += qt.w * p.w * qt.idf2
+		}
+	}
+	for _, d := range touched {
+		d.acc /= d.norm
+	}
+	if len(touched) > m.o.Candidates {
+		sort.Slice(touched, func(i, j int) bool { return touched[i].acc > touched[j].acc })
+		touched = touched[:m.o.Candidates]
+	}
+	for _, d := range touched {
+		dt := at.Sub(d.at)
+		if dt < 0 {
+			dt = -dt
+		}
+		if dt > m.o.Window {
+			continue
+		}
+		cos, sim := m.similarity(d, ep, n, qnorm)
+		if d.feed == a.Feed {
+			// A republished article is judged on the plain cosine: a
+			// retitled headline shares few terms, all of them.
+			if cos >= m.o.Update && cos > update.score {
+				update = scored{d, cos}
+			}
+			continue
+		}
+		if s := m.stories[d.story]; s != nil && s.feeds[a.Feed] > 0 {
+			// The feed already has an article in this story that is not
+			// this one: a second article of the same outlet is never
+			// merged as another outlet.
+			continue
+		}
+		s := sim * (1 - m.o.TimeDecay*float64(dt)/float64(m.o.Window))
+		if s < evidenceFloor {
+			continue
+		}
+		// Noisy-or over the story's articles: several outlets' articles
+		// each somewhat like a are more evidence than any one of them.
+		st := byStory[d.story]
+		if st.d == nil || s > st.best {
+			st.d, st.best = d, s
+		}
+		if st.miss == 0 {
+			st.miss = 1
+		}
+		st.miss *= 1 - s
+		byStory[d.story] = st
+	}
+	for _, st := range byStory {
+		s := 1 - st.miss
+		// Ties go to the older story, so that the result does not depend
+		// on the order of a map.
+		if s > best.score || (s == best.score && best.d != nil && st.d.story < best.d.story) {
+			best = scored{st.d, s}
+		}
+	}
+	m.touched = touched[:0]
+	return best, update
+}
+
+// similarity is the exact tf-idf cosine of d and the query marked with epoch
+// ep, with the idf of now, and the same discounted when it rests on few terms.
+func (m *Matcher) similarity(d *doc, ep uint32, n, qnorm float64) (cos, sim float64) {
+	var dot, sq, norm float64
+	for _, dt := range d.terms {
+		idf := idf(n, dt.t.df)
+		w := float64(dt.w) * idf
+		norm += w * w
+		if dt.t.qEpoch == ep {
+			c := float64(dt.t.qw) * w * idf
+			dot += c
+			sq += c * c
+		}
+	}
+	if norm == 0 || dot == 0 {
+		return 0, 0
+	}
+	cos = dot / (qnorm * math.Sqrt(norm))
+	shared := dot * dot / sq
+	return cos, cos * shared / (shared + m.o.Breadth)
+}
+
+// idf is smoothed so that it stays positive and finite in a window of one
+// article, where every term is as rare as any other.
+func idf(n float64, df int32) float64 {
+	return math.Log(1 + (n+1)/(float64(df)+1))
+}
+
+// advance moves the window's clock to t and forgets what fell out of the
+// window. It returns the time to file an article published at t under.
+func (m *Matcher) advance(t time.Time) time.Time {
+	if t.IsZero() {
+		t = m.newest
+	}
+	if t.After(m.newest) {
+		m.newest = t
+	}
+	cutoff := m.newest.Add(-m.o.Window)
+	for len(m.byTime) > 0 {
+		d := m.byTime[0]
+		// Removed articles wait in the heap until they reach its top;
+		// the bound on the heap's length keeps them from piling up when
+		// articles come without publication times.
+		if !d.dead && !d.at.Before(cutoff) && len(m.docs) < m.o.MaxArticles && len(m.byTime) <= 2*m.o.MaxArticles {
+			break
+		}
+		heap.Pop(&m.byTime)
+		if !d.dead {
+			m.remove(d)
+		}
+	}
+	return t
+}
+
+func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
+	if old, ok := m.docs[a.ID]; ok {
+		m.remove(old)
+	}
+	d := &doc{id: a.ID, feed: a.Feed, link: a.Link, story: st, at: at, terms: make([]docTerm, 0, len(feats))}
+	n := float64(len(m.docs) + 1)
+	var norm float64
+	for _, f := range feats {
+		t := m.terms[f.key]
+		if t == nil {
+			t = &term{key: f.key}
+			m.terms[f.key] = t
+		}
+		t.df++
+		if len(t.post) >= 2*int(t.df)+8 {
+			t.compact()
+		}
+		t.post = append(t.post, posting{d, f.w})
+		d.terms = append(d.terms, docTerm{t, f.w})
+		w := float64(f.w) * idf(n, t.df)
+		norm += w * w
+	}
+	d.norm = float32(math.Sqrt(norm))
+	if d.norm == 0 {
+		d.norm = 1
+	}
+	m.docs[a.ID] = d
+	if a.Link != "" {
+		m.links[a.Feed+"\x00"+a.Link] = d
+	}
+	s := m.stories[st]
+	if s == nil {
+		s = &story{feeds: make(map[string]int)}
+		m.stories[st] = s
+	}
+	s.n++
+	s.feeds[a.Feed]++
+	heap.Push(&m.byTime, d)
+}
+
+// remove takes d out of the window. Its postings are dropped lazily, when
+// they make up half of a term's list, which keeps removal cheap and the
+// lists at most twice their live length.
+func (m *Matcher) remove(d *doc) {
+	if d.dead {
+		return
+	}
+	d.dead = true
+	for _, dt := range d.terms {
+		t := dt.t
+		t.df--
+		if t.df <= 0 {
+			delete(m.terms, t.key)
+			t.post = nil
+			continue
+		}
+		if len(t.post) >= 2*int(t.df)+8 {
+			t.compact()
+		}
+	}
+	if m.docs[d.id] == d {
+		delete(m.docs, d.id)
+	}
+	if d.link != "" && m.links[d.feed+"\x00"+d.link] == d {
+		delete(m.links, d.feed+"\x00"+d.link)
+	}
+	if s := m.stories[d.story]; s != nil {
+		s.n--
+		if s.feeds[d.feed]--; s.feeds[d.feed] <= 0 {
+			delete(s.feeds, d.feed)
+		}
+		if s.n <= 0 {
+			delete(m.stories, d.story)
+		}
+	}
+	// d stays in byTime until it reaches the top: popping it there is
+	// cheaper than fixing the heap now, and it holds no terms any more.
+	d.terms = nil
+}
+
+func (t *term) compact() {
+	live := t.post[:0]
+	for _, p := range t.post {
+		if !p.d.dead {
+			live = append(live, p)
+		}
+	}
+	clear(t.post[len(live):])
+	t.post = live
+}
+
+// docHeap orders the window's articles by publication time, oldest first.
+type docHeap []*doc
+
+func (h docHeap) Len() int           { return len(h) }
+func (h docHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h docHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].heapIndex, h[j].heapIndex = i, j
+}
+func (h *docHeap) Push(x any) {
+	d := x.(*doc)
+	d.heapIndex = len(*h)
+	*h = append(*h, d)
+}
+func (h *docHeap) Pop() any {
+	old := *h
+	d := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return d
+}
