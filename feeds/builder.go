@@ -108,3 +108,11 @@ func (b *Builder) log() *slog.Logger {
 	}
 	return slog.Default()
 }
+
+// FeedArticle is Article from the feed's own text, never fetching the page:
+// for items past a poll's cap on page fetches.
+func (b *Builder) FeedArticle(ctx context.Context, it Item, sentences int) store.Article {
+	offline := *b
+	offline.Offline = true
+	return offline.Article(ctx, it, sentences)
+}

@@ -16,6 +16,7 @@ import (
 // several processes can poll from one database without fetching a feed twice.
 type PollStore interface {
 	ClaimDueFeeds(ctx context.Context, o store.ClaimOptions) ([]store.Feed, error)
+	RenewFeedLease(ctx context.Context, feedID int64, owner string, until time.Time) error
 	RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 	RecordPollFailure(ctx context.Context, f store.PollFailure) (store.Feed, error)
 	KnownArticles(ctx context.Context, feedID int64, keys []string) (map[string]bool, error)
@@ -26,9 +27,11 @@ type feedFetcher interface {
 	FetchFeed(ctx context.Context, url string, v Validators) (*Result, error)
 }
 
-// articleBuilder is what the poller needs of a Builder.
+// articleBuilder is what the poller needs of a Builder: an article with its
+// page fetched when the feed is a teaser, or from the feed's text alone.
 type articleBuilder interface {
 	Article(ctx context.Context, it Item, sentences int) store.Article
+	FeedArticle(ctx context.Context, it Item, sentences int) store.Article
 }
 
 // Scheduling constants.
@@ -38,6 +41,13 @@ const (
 	// jitterFraction spreads polls of one interval over ±10% so feeds added
 	// together don't fire together for ever.
 	jitterFraction = 0.1
+	// floodItems is how many new items one poll may bring before the feed
+	// counts as flooding: then only the newest MaxNew are posted, the rest
+	// recorded as seen.
+	floodItems = 50
+	// fullTextPerPoll caps the article pages fetched in one poll of a feed;
+	// items past it are summarized from the feed's own text.
+	fullTextPerPoll = 20
 )
 
 // Poller polls due feeds with a bounded pool of workers and records what it
@@ -51,6 +61,9 @@ type Poller struct {
 	Owner     string        // lease owner: this process
 	Lease     time.Duration // how long a claimed feed is ours
 	Sentences int           // summary length stored
+	// MaxNew is how many items of a flooding feed are kept for posting:
+	// MAX_POSTS_PER_INTERVAL, as a subscription posts no more per interval.
+	MaxNew int
 	Tick      time.Duration // how often Run looks for due feeds
 	Now       func() time.Time
 	Log       *slog.Logger
@@ -87,8 +100,10 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 	workers := max(p.Workers, 1)
 	total := 0
 	for ctx.Err() == nil {
+		// One feed per worker: a claimed feed waits for no other poll, and
+		// its lease is still renewed before it is fetched.
 		feeds, err := p.Store.ClaimDueFeeds(ctx, store.ClaimOptions{
-			Owner: p.Owner, Now: p.Now(), Limit: workers * 4, Lease: p.lease(),
+			Owner: p.Owner, Now: p.Now(), Limit: workers, Lease: p.lease(),
 		})
 		if err != nil {
 			return total, err
@@ -108,7 +123,9 @@ func (p *Poller) pollAll(ctx context.Context, feeds []store.Feed, workers int) {
 	for range min(workers, len(feeds)) {
 		wg.Go(func() {
 			for f := range work {
-				p.Poll(ctx, f)
+				if p.renew(ctx, f) {
+					p.Poll(ctx, f)
+				}
 			}
 		})
 	}
@@ -118,6 +135,29 @@ func (p *Poller) pollAll(ctx context.Context, feeds []store.Feed, workers int) {
 	close(work)
 	wg.Wait()
 }
+
+// renew confirms and extends the lease on a claimed feed just before it is
+// polled; a lease lost meanwhile leaves the feed to its new owner.
+func (p *Poller) renew(ctx context.Context, f store.Feed) bool {
+	err := p.Store.RenewFeedLease(ctx, f.ID, p.Owner, p.Now().Add(p.lease()))
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, store.ErrLeaseLost):
+		p.Log.Info("feed lease expired before its poll; left to its new owner", "feed", f.URL, "feed_id", f.ID)
+	case ctx.Err() == nil:
+		p.Log.Error("renew feed lease; the feed is polled again when it expires", "feed", f.URL, "feed_id", f.ID, "err", err)
+	}
+	return false
+}
+
+// storeError marks a failure of the bot's own database during a poll: it is
+// not the feed's fault, so it is logged and retried, never counted against
+// the feed or reported to its subscribers.
+type storeError struct{ err error }
+
+func (e *storeError) Error() string { return "store: " + e.err.Error() }
+func (e *storeError) Unwrap() error { return e.err }
 
 // Poll fetches one claimed feed and records the outcome. Errors are recorded
 // on the feed (with backoff), never returned: one bad feed affects nobody else.
@@ -129,6 +169,13 @@ func (p *Poller) Poll(ctx context.Context, f store.Feed) {
 	}
 	if p.Observe != nil {
 		p.Observe(err)
+	}
+	var se *storeError
+	if errors.As(err, &se) {
+		// The lease expires and the feed is polled again; its articles are
+		// only recorded by a successful RecordPoll, so nothing is lost.
+		log.Error("could not record the poll in the database; will poll again", "err", se.err)
+		return
 	}
 	if err == nil || ctx.Err() != nil {
 		// A poll cut short by shutdown is not the feed's fault; its lease
@@ -159,22 +206,26 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, log *slo
 	}
 	if !res.NotModified {
 		r.Title, r.SiteURL = res.Feed.Title, res.Feed.SiteURL
-		items, err := p.unknownItems(ctx, f.ID, res.Feed.Items)
+		items, present, err := p.unknownItems(ctx, f.ID, res.Feed.Items)
 		if err != nil {
-			return err
+			return &storeError{err}
 		}
-		// Full-text fetches must end well within the lease, or another
-		// process could claim the feed meanwhile; past the deadline the
-		// builder falls back to the feed's own text.
-		bctx, cancel := context.WithTimeout(ctx, p.lease()/2)
-		for _, it := range items {
-			r.Articles = append(r.Articles, p.Articles.Article(bctx, it, p.Sentences))
+		r.Present = present
+		if keep := p.maxNew(); len(items) > floodItems && len(items) > keep {
+			// Items are oldest first: post the newest, remember the rest.
+			log.Warn("feed published too many new items at once; posting the newest and recording the rest as seen",
+				"new", len(items), "posting", keep, "skipped", len(items)-keep)
+			for _, it := range items[:len(items)-keep] {
+				identity, linkKey := Identity(it)
+				r.Skipped = append(r.Skipped, store.Article{Identity: identity, LinkKey: linkKey, Link: it.Link, Title: it.Title, Published: it.Published})
+			}
+			items = items[len(items)-keep:]
 		}
-		cancel()
+		r.Articles = p.build(ctx, items)
 	}
 	n, err := p.Store.RecordPoll(context.WithoutCancel(ctx), r)
 	if err != nil {
-		return err
+		return &storeError{err}
 	}
 	if n > 0 {
 		log.Info("new articles", "count", n)
@@ -185,10 +236,37 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, log *slo
 	return nil
 }
 
+// build summarizes new items, fetching the pages of teasers for at most
+// fullTextPerPoll of them, newest first: the rest use the feed's own text.
+func (p *Poller) build(ctx context.Context, items []Item) []store.Article {
+	// Full-text fetches must end well within the lease, or another process
+	// could claim the feed meanwhile; past the deadline the builder falls
+	// back to the feed's own text.
+	bctx, cancel := context.WithTimeout(ctx, p.lease()/2)
+	defer cancel()
+	out := make([]store.Article, len(items))
+	for i, it := range items {
+		if len(items)-i <= fullTextPerPoll {
+			out[i] = p.Articles.Article(bctx, it, p.Sentences)
+		} else {
+			out[i] = p.Articles.FeedArticle(bctx, it, p.Sentences)
+		}
+	}
+	return out
+}
+
+func (p *Poller) maxNew() int {
+	if p.MaxNew > 0 {
+		return p.MaxNew
+	}
+	return 5
+}
+
 // unknownItems drops the items the store already has, so a changed feed
 // costs one full-text fetch per new item and none for old ones, and puts the
-// rest oldest first: that is the order they are delivered in.
-func (p *Poller) unknownItems(ctx context.Context, feedID int64, items []Item) ([]Item, error) {
+// rest oldest first: that is the order they are delivered in. It also
+// returns the keys of every item listed (identities and link keys).
+func (p *Poller) unknownItems(ctx context.Context, feedID int64, items []Item) ([]Item, []string, error) {
 	type ident struct{ identity, linkKey string }
 	ids := make([]ident, len(items))
 	keys := make([]string, 0, 2*len(items))
@@ -201,7 +279,7 @@ func (p *Poller) unknownItems(ctx context.Context, feedID int64, items []Item) (
 	}
 	known, err := p.Store.KnownArticles(ctx, feedID, keys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var fresh []Item
 	for i, it := range items {
@@ -215,7 +293,7 @@ func (p *Poller) unknownItems(ctx context.Context, feedID int64, items []Item) (
 	if !slices.ContainsFunc(fresh, func(it Item) bool { return it.Published.IsZero() }) {
 		slices.SortStableFunc(fresh, func(a, b Item) int { return a.Published.Compare(b.Published) })
 	}
-	return fresh, nil
+	return fresh, keys, nil
 }
 
 // failureDelay is the backoff after the n-th consecutive failure: the poll

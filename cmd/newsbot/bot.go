@@ -68,7 +68,7 @@ func runBot(ctx context.Context, getenv func(string) string, sio stdio) error {
 	}
 	poller := &feeds.Poller{
 		Store: st, Fetcher: fetcher, Articles: builder, Interval: cfg.PollInterval,
-		Workers: cfg.PollWorkers, Owner: cfg.InstanceID, Lease: cfg.Lease, Sentences: cfg.Sentences,
+		Workers: cfg.PollWorkers, Owner: cfg.InstanceID, Lease: cfg.Lease, Sentences: cfg.Sentences, MaxNew: cfg.MaxPosts,
 		Tick: min(5*time.Second, cfg.PollInterval), Now: time.Now, Log: log,
 		OnNew: b.Wake, Observe: pollMetrics.observe,
 	}

@@ -29,7 +29,7 @@ func testKilledMidRound(t *testing.T, dbURL string) {
 	guild := dc.AddGuild("Newsroom")
 	channel := dc.AddChannel(guild.ID, "news")
 	e := baseEnv(dc, dbURL)
-	e["MAX_POSTS_PER_POLL"] = "50"
+	e["MAX_POSTS_PER_INTERVAL"] = "50"
 
 	first := startProcess(t, e)
 	if _, err := dc.WaitCommands(ctx, ""); err != nil {

@@ -64,7 +64,7 @@ func benchScale(b *testing.B, kind string, procs int) {
 		e := baseEnv(dc, dbURL)
 		e["POLL_INTERVAL"] = "1h"
 		e["LOG_LEVEL"] = "error"
-		e["MAX_POSTS_PER_POLL"] = "100"
+		e["MAX_POSTS_PER_INTERVAL"] = "100"
 		startProcess(b, e)
 	}
 	if err := dc.WaitReady(ctx, procs); err != nil {

@@ -46,7 +46,7 @@ func TestScaleThreeProcesses(t *testing.T) {
 		e["SHARD_ID"] = strconv.Itoa(i)
 		e["INSTANCE_ID"] = fmt.Sprintf("proc-%d", i)
 		e["LOG_LEVEL"] = "warn"
-		e["MAX_POSTS_PER_POLL"] = "20"
+		e["MAX_POSTS_PER_INTERVAL"] = "20"
 		envs[i] = e
 		procs[i] = startProcess(t, e)
 	}
