@@ -2,8 +2,8 @@
 // REST (v9/v10, JSON and multipart) and gateway (websocket, JSON) protocols on
 // loopback so that the real discordgo client can be pointed at it.
 //
-// A test starts a Server with New, describes the world with AddGuild and
-// AddChannel, points discordgo at Server.URL (by rewriting the scheme and host
+// A test starts a Server with New, describes the world with AddGuild,
+// AddChannel, AddForum and AddRole, points discordgo at Server.URL (by rewriting the scheme and host
 // of every request to https://discord.com in the session's HTTP transport),
 // opens the session with "Bot "+Server.Token, and then injects slash commands
 // with Interact and inspects what the bot did with Messages, Commands and the
@@ -32,6 +32,74 @@
 // (content 2000, title 256, description 4096, 25 fields, 6000 in all, 10
 // embeds), nonces of at most 25 characters, allowed_mentions, the bot's
 // permission to view and post in a channel, and per-channel rate limits.
+//
+// # What it supports
+//
+// Routes (under /api/v9 or /api/v10), each with Discord's status codes and
+// JSON error bodies ({"message", "code"}, "errors" for 50035):
+//
+//   - Gateway: GET /gateway, /gateway/bot; Identify, Resume, Heartbeat,
+//     Reconnect, Invalid Session; READY, GUILD_CREATE (channels, threads,
+//     roles, the bot member), CHANNEL_CREATE/UPDATE, THREAD_CREATE,
+//     GUILD_ROLE_CREATE/UPDATE, INTERACTION_CREATE; MESSAGE_CREATE and
+//     MESSAGE_DELETE to sessions with the GuildMessages intent;
+//     WEBHOOKS_UPDATE with GuildWebhooks.
+//   - Commands: PUT/GET /applications/{app}[/guilds/{guild}]/commands.
+//   - Interactions: POST /interactions/{id}/{token}/callback, follow-ups
+//     and @original through /webhooks/{app}/{token}[/messages/{id}]. Options
+//     of every type through InteractionSpec; channel, role (RoleOpt,
+//     MentionableOpt) and attachment options come with data.resolved.
+//   - Messages: POST /channels/{id}/messages (nonce + enforce_nonce
+//     dedupe within WithNonceWindow, rate limit, FailMessages); GET, PATCH
+//     (edit: content, embeds, allowed_mentions, flags (Suppress Embeds
+//     only), attachments; null clears; 50005 on another author's message;
+//     its own rate-limit bucket per channel) and DELETE
+//     /channels/{id}/messages/{id}. A message deleted with DeleteMessage (a
+//     moderator) or by the bot answers 404 {"message":"Unknown
+//     Message","code":10008} to GET and edits. Edits records every accepted
+//     edit. An edit of the content without allowed_mentions pings with the
+//     defaults again, as on Discord; Message.MentionRoles, MentionUsers and
+//     MentionEveryone say who was really pinged (roles that are not
+//     mentionable only with the bot's Mention Everyone, see
+//     SetBotPermissions).
+//   - Webhooks: POST and GET /channels/{id}/webhooks (Manage Webhooks,
+//     else 403 code 50013; names 1-80 characters without "clyde" or
+//     "discord"; 15 per channel; the list shows only the tokens of the
+//     bot's own webhooks), GET/DELETE /webhooks/{id}[/{token}], POST
+//     /webhooks/{id}/{token} (execute: ?wait=true returns the message, else
+//     204; username and avatar_url kept on the Message; ?thread_id= posts
+//     into a thread of the webhook's channel; in a forum thread_name (and
+//     applied_tags) creates a post, 220001/220002/220003 as Discord), and
+//     GET/PATCH/DELETE /webhooks/{id}/{token}/messages/{id} (a message in a
+//     thread only with ?thread_id=). A wrong token answers 401 code 50027,
+//     an unknown or deleted webhook (DeleteWebhook) 404 code 10015.
+//     Webhook messages have webhook_id, an author named as given, and ping
+//     any role allowed_mentions lets through.
+//   - Threads: POST /channels/{id}/messages/{id}/threads (public thread
+//     sharing the message's id; name 1-100; one per message, 160004;
+//     Create Public Threads) and POST /channels/{id}/threads (type 12
+//     private by default as in API v9/v10, or 11). Threads are channels:
+//     GET /channels/{thread}, messages posted into them (Send Messages in
+//     Threads), Threads and WaitThreads list them.
+//   - Forums (AddForum, type 15, available_tags): POST
+//     /channels/{forum}/threads with name, message and applied_tags creates
+//     a post (public thread whose first message shares its id, nested as
+//     "message" in the 201 answer; Send Messages needed; unknown tags 50035;
+//     SetForumRequireTag → 40067). POST /channels/{forum}/messages answers
+//     400 {"message":"Cannot send messages in a non-text channel",
+//     "code":50008}.
+//   - Roles: AddRole, Roles, GET /guilds/{id}/roles, GET
+//     /guilds/{id}/members/@me; the bot's role has BotPermissions, changed
+//     with SetBotPermissions; SetBotOverwrite changes one channel.
+//
+// Nonces: POST /channels/{id}/messages with enforce_nonce returns the
+// existing message for a repeated nonce. Nothing else has a nonce on
+// Discord: webhook executes, thread starts and forum posts are not
+// deduplicated, so a client must make them exactly-once by other means.
+//
+// Failures: FailRoute makes the next requests of a Route (posts, edits,
+// webhook executes and edits, thread starts, forum posts) answer 429 or an
+// error status; Attempts counts the requests of a Route.
 package discordtest
 
 import (
@@ -106,7 +174,10 @@ func WithHeartbeatInterval(d time.Duration) Option {
 
 // WithMessageRateLimit sets the per-channel bucket of POST
 // /channels/{id}/messages: limit posts per window (default 5 per 250ms;
-// Discord's is 5 per 5s). Posts beyond it answer 429 like Discord's.
+// Discord's is 5 per 5s). Posts beyond it answer 429 like Discord's. The
+// same limit applies, in buckets of their own, to PATCH
+// /channels/{id}/messages/{id} (per channel) and to webhook executes and
+// webhook message edits (per webhook).
 func WithMessageRateLimit(limit int, window time.Duration) Option {
 	return func(c *config) { c.rateLimit, c.rateWindow = limit, window }
 }
