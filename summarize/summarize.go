@@ -54,9 +54,38 @@ func (s Stats) Reduction() int {
 // Summary is the result of Summarize.
 type Summary struct {
 	Sentences []string // in the article's order
-	Keywords  []string // the article's most telling words, best first
-	Language  string   // ISO 639-1 code used
-	Stats     Stats
+	// Ranked holds up to MaxRanked sentences in the order they were picked,
+	// best first: for any n from 1 to MaxRanked, Pick(Ranked, n) is exactly
+	// the Sentences that Summarize returns with Options{Sentences: n} and
+	// no MaxChars (the ranking ignores MaxChars and Ratio: a budget leaves
+	// out sentences that do not fit, so apply it to what Pick returns).
+	// Store it to serve every length a reader asks for without the text.
+	Ranked   []Ranked
+	Keywords []string // the article's most telling words, best first
+	Language string   // ISO 639-1 code used
+	Stats    Stats
+}
+
+// Ranked is one sentence of a summary's ranking.
+type Ranked struct {
+	Index int    // position among the article's sentences (Stats.SentencesTotal), for article order
+	Text  string // the sentence, cleaned as in Sentences
+}
+
+// MaxRanked is how many sentences Summary.Ranked holds at most.
+const MaxRanked = 10
+
+// Pick returns the first n ranked sentences (all of them if there are
+// fewer) in article order.
+func Pick(r []Ranked, n int) []string {
+	n = max(0, min(n, len(r)))
+	top := slices.Clone(r[:n])
+	slices.SortFunc(top, func(a, b Ranked) int { return a.Index - b.Index })
+	out := make([]string, n)
+	for i, s := range top {
+		out[i] = s.Text
+	}
+	return out
 }
 
 // ErrNoText is returned for input that holds no prose: empty, white space,
@@ -94,6 +123,7 @@ type sent struct {
 	score      float64
 	norm       float64 // length of the tf-idf vector
 	index      int     // position among candidates
+	pos        int     // position among all the article's sentences
 	firstInPar bool
 }
 
@@ -137,7 +167,7 @@ func Summarize(doc Document, opts Options) (Summary, error) {
 	return summarize(doc, opts, &defaultParams)
 }
 
-func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
+func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	text := doc.Text
 	if len(text) > maxInputBytes {
 		text = text[:maxInputBytes]
@@ -182,7 +212,7 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 			if cw == 0 {
 				continue
 			}
-			sents = append(sents, sent{text: c, para: pi, words: cw, firstInPar: si == 0})
+			sents = append(sents, sent{text: c, para: pi, words: cw, firstInPar: si == 0, pos: stats.SentencesTotal - 1})
 		}
 	}
 	if len(sents) == 0 {
@@ -223,24 +253,32 @@ func summarize(doc Document, opts Options, ps *paramSet) (Summary, error) {
 	if k <= 0 {
 		k = DefaultSentences
 	}
+	// The rule does not depend on k up to MaxRanked, so that the ranking
+	// serves every length up to it.
 	cands := candidates(sents, minWords, nil)
-	if opts.Ratio <= 0 && len(cands) < k {
+	if opts.Ratio <= 0 && len(cands) < max(k, MaxRanked) {
 		cands = candidates(sents, 1, cands[:0])
 	}
 	if opts.Ratio > 0 {
 		k = max(1, int(math.Round(opts.Ratio*float64(len(cands)))))
 	}
 
-	p := &ps.untitled
-	if len(titleSet) > 0 {
-		p = &ps.titled
-	}
 	ws.weigh(cands)
 	score(ws, cands, titleSet, p)
 
-	chosen := selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda)
+	ranked := selectSentences(ws, cands, MaxRanked, 0, p.mmrLambda)
+	var chosen []*sent
+	if k <= MaxRanked && opts.MaxChars <= 0 {
+		chosen = slices.Clone(ranked[:min(k, len(ranked))])
+	} else {
+		chosen = selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda)
+	}
+	slices.SortFunc(chosen, func(a, b *sent) int { return a.index - b.index })
 
-	out := Summary{Language: lang.code, Keywords: ws.keywords()}
+	out := Summary{Language: lang.code, Keywords: ws.keywords(), Ranked: make([]Ranked, len(ranked))}
+	for i, s := range ranked {
+		out.Ranked[i] = Ranked{Index: s.pos, Text: s.text}
+	}
 	for _, s := range chosen {
 		out.Sentences = append(out.Sentences, s.text)
 		stats.WordsAfter += s.words

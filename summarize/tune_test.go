@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,18 +16,32 @@ import (
 	"newsbot/summarize/rouge"
 )
 
-type devArticle struct {
-	ID, Title, Text, Summary, Source string
+// evalDir is where the evaluation data lives, relative to this package.
+func evalDir() string {
+	if d := os.Getenv("NEWSBOT_EVAL_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..", "shared", "eval")
 }
 
-func loadDev(t testing.TB) []devArticle {
-	path := os.Getenv("NEWSBOT_DEV")
-	if path == "" {
-		path = "../../shared/eval/dev.jsonl"
-	}
-	f, err := os.Open(path)
+type devArticle struct {
+	ID, Title, Text, Summary, Source, Language string
+}
+
+// loadEval reads one JSON-lines file of ../shared/eval, skipping the test
+// or benchmark when it is absent.
+func loadEval(t testing.TB, name string) []devArticle {
+	out, err := readEval(name)
 	if err != nil {
-		t.Skipf("no dev data: %v", err)
+		t.Skipf("no evaluation data (%v): skipped", err)
+	}
+	return out
+}
+
+func readEval(name string) ([]devArticle, error) {
+	f, err := os.Open(filepath.Join(evalDir(), name))
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	var out []devArticle
@@ -33,149 +50,276 @@ func loadDev(t testing.TB) []devArticle {
 	for sc.Scan() {
 		var a devArticle
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out = append(out, a)
 	}
-	return out
+	return out, sc.Err()
 }
 
-// evalParams returns per-source mean R1, R2 and words.
-func evalParams(arts []devArticle, p *paramSet) map[string][3]float64 {
-	type acc struct{ r1, r2, w, n float64 }
-	res := make([]struct {
-		src       string
-		r1, r2, w float64
-	}, len(arts))
-	var wg sync.WaitGroup
-	workers := 2
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			sc := rouge.NewScorer()
-			for i := w; i < len(arts); i += workers {
-				a := arts[i]
-				s, _ := summarize(Document{Title: a.Title, Text: a.Text}, Options{}, p)
-				c := strings.Join(s.Sentences, "\n")
-				r := sc.Score(a.Summary, c)
-				res[i].src, res[i].r1, res[i].r2, res[i].w = a.Source, r.R1.F, r.R2.F, float64(len(strings.Fields(c)))
-			}
-		}(w)
-	}
-	wg.Wait()
-	accs := map[string]*acc{}
-	for _, r := range res {
-		a := accs[r.src]
-		if a == nil {
-			a = &acc{}
-			accs[r.src] = a
+func loadDev(t testing.TB) []devArticle { return loadEval(t, "dev.jsonl") }
+
+// loadAll is every article the weights are tuned on: English and French.
+func loadAll(t testing.TB) []devArticle {
+	return append(loadDev(t), loadEval(t, "fr-orangesum.jsonl")...)
+}
+
+// figures are the mean ROUGE-1, ROUGE-2 (F1, in percent) and words of one
+// system on one source.
+type figures struct{ r1, r2, words float64 }
+
+// quickScorer computes ROUGE-1 and ROUGE-2 F1 as package rouge does,
+// caching the tokens of each sentence: tuning scores the same sentences
+// thousands of times.
+type quickScorer struct {
+	sc    *rouge.Scorer
+	cache map[string][]string
+}
+
+func (q *quickScorer) tokens(sents []string) []string {
+	var out []string
+	for _, s := range sents {
+		t, ok := q.cache[s]
+		if !ok {
+			t = q.sc.Tokenize(s)
+			q.cache[s] = t
 		}
-		a.r1 += r.r1
-		a.r2 += r.r2
-		a.w += r.w
-		a.n++
-	}
-	out := map[string][3]float64{}
-	for k, a := range accs {
-		out[k] = [3]float64{100 * a.r1 / a.n, 100 * a.r2 / a.n, a.w / a.n}
+		out = append(out, t...)
 	}
 	return out
 }
 
-// TestTune is how the weights in score.go were chosen: it searches a grid
-// for one kind of article at a time and prints the best settings. Run it
-// by hand (NEWSBOT_TUNE=titled scores the BBC articles, which have titles;
-// untitled the CNN/DailyMail ones, which have none):
+func ngramF(ref, cand []string, n int) float64 {
+	count := func(toks []string) map[string]int {
+		m := map[string]int{}
+		for i := 0; i+n <= len(toks); i++ {
+			m[strings.Join(toks[i:i+n], " ")]++
+		}
+		return m
+	}
+	rg, cg := count(ref), count(cand)
+	rt, ct, hit := 0, 0, 0
+	for _, c := range rg {
+		rt += c
+	}
+	for g, c := range cg {
+		ct += c
+		hit += min(c, rg[g])
+	}
+	p, r := float64(hit)/float64(max(ct, 1)), float64(hit)/float64(max(rt, 1))
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+// evaluator scores systems on a fixed set of articles, source by source.
+type evaluator struct {
+	arts    []devArticle
+	refs    [][]string // tokenized references
+	scorers []*quickScorer
+	lead    map[string]figures
+}
+
+func newEvaluator(arts []devArticle) *evaluator {
+	e := &evaluator{arts: arts, refs: make([][]string, len(arts))}
+	en := &quickScorer{rouge.NewScorer(), map[string][]string{}}
+	uni := &quickScorer{rouge.NewUnicodeScorer(), map[string][]string{}}
+	e.scorers = make([]*quickScorer, len(arts))
+	for i, a := range arts {
+		e.scorers[i] = en
+		if a.Language != "" && a.Language != "en" {
+			e.scorers[i] = uni
+		}
+		e.refs[i] = e.scorers[i].sc.Tokenize(a.Summary)
+	}
+	e.lead = e.run(func(a devArticle) []string {
+		s := Split(a.Text)
+		return s[:min(3, len(s))]
+	})
+	return e
+}
+
+// run scores a system (article → summary sentences) per source.
+func (e *evaluator) run(system func(devArticle) []string) map[string]figures {
+	acc := map[string]*[4]float64{}
+	for i, a := range e.arts {
+		sents := system(a)
+		cand := e.scorers[i].tokens(sents)
+		f := acc[a.Source]
+		if f == nil {
+			f = new([4]float64)
+			acc[a.Source] = f
+		}
+		words := 0
+		for _, s := range sents {
+			words += len(strings.Fields(s))
+		}
+		f[0] += ngramF(e.refs[i], cand, 1)
+		f[1] += ngramF(e.refs[i], cand, 2)
+		f[2] += float64(words)
+		f[3]++
+	}
+	out := map[string]figures{}
+	for src, f := range acc {
+		out[src] = figures{100 * f[0] / f[3], 100 * f[1] / f[3], f[2] / f[3]}
+	}
+	return out
+}
+
+func (e *evaluator) params(p *params) map[string]figures {
+	return e.run(func(a devArticle) []string {
+		s, _ := summarize(Document{Title: a.Title, Text: a.Text, Language: a.Language}, Options{}, p)
+		return s.Sentences
+	})
+}
+
+// objective is the tuning target: the mean over sources of (R1+R2)
+// relative to Lead-3's, minus a penalty for each percent of length over
+// the limit (1.2× Lead-3's words in English, 1.0× in French).
+func (e *evaluator) objective(res map[string]figures) float64 {
+	var sum float64
+	for src, f := range res {
+		l := e.lead[src]
+		limit := 1.2
+		if src == "OrangeSum" {
+			limit = 0.97
+		}
+		v := (f.r1 + f.r2) / (l.r1 + l.r2)
+		if over := f.words/l.words - limit; over > 0 {
+			v -= over
+		}
+		sum += v
+	}
+	return sum / float64(len(res))
+}
+
+// tuneAxes are the weights BenchmarkTune can vary.
+var tuneAxes = map[string]func(p *params, v float64){
+	"pos":   func(p *params, v float64) { p.posWeight = v },
+	"poss":  func(p *params, v float64) { p.posScale = v },
+	"cent":  func(p *params, v float64) { p.centWeight = v },
+	"lead":  func(p *params, v float64) { p.leadWeight = v },
+	"leadn": func(p *params, v float64) { p.leadSize = int(v) },
+	"title": func(p *params, v float64) { p.titleWeight = v },
+	"sum":   func(p *params, v float64) { p.sumWeight = v },
+	"dens":  func(p *params, v float64) { p.densWeight = v },
+	"rec":   func(p *params, v float64) { p.recWeight = v },
+	"quote": func(p *params, v float64) { p.quoteWeight = v },
+	"num":   func(p *params, v float64) { p.numWeight = v },
+	"name":  func(p *params, v float64) { p.nameWeight = v },
+	"short": func(p *params, v float64) { p.shortWords = int(v) },
+	"longw": func(p *params, v float64) { p.longWords = int(v) },
+	"longp": func(p *params, v float64) { p.longPenalty = v },
+	"mmr":   func(p *params, v float64) { p.mmrLambda = v },
+}
+
+// BenchmarkTune is how the weights in score.go were chosen. It scores a
+// grid of weights on every article of ../shared/eval/dev.jsonl and
+// fr-orangesum.jsonl (all sources together, one set of weights) and prints
+// the best points by the objective, each source's ROUGE-1/2 and words
+// beside Lead-3's. The grid comes from NEWSBOT_TUNE, axes separated by
+// spaces, each a name and its values (the names are tuneAxes' keys; axes
+// not named keep score.go's values):
 //
-//	NEWSBOT_TUNE=titled go test -run TestTune -v ./summarize/
-func TestTune(t *testing.T) {
-	which := os.Getenv("NEWSBOT_TUNE")
-	if which == "" {
-		t.Skip("set NEWSBOT_TUNE=titled or untitled")
+//	NEWSBOT_TUNE='title=0.25,0.5,1 sum=0.5,1,2' go test -run '^$' -bench Tune -benchtime 1x ./summarize/
+//
+// With NEWSBOT_TUNE empty it prints the current weights' figures only.
+func BenchmarkTune(b *testing.B) {
+	e := newEvaluator(loadAll(b))
+	type axis struct {
+		name string
+		vals []float64
 	}
-	all := loadDev(t)
-	var arts []devArticle
-	for _, a := range all {
-		if (a.Title != "") == (which == "titled") {
-			arts = append(arts, a)
+	var axes []axis
+	for _, f := range strings.Fields(os.Getenv("NEWSBOT_TUNE")) {
+		name, list, _ := strings.Cut(f, "=")
+		if tuneAxes[name] == nil {
+			b.Fatalf("unknown axis %q", name)
 		}
+		var vals []float64
+		for _, v := range strings.Split(list, ",") {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				b.Fatalf("%s: %v", f, err)
+			}
+			vals = append(vals, x)
+		}
+		axes = append(axes, axis{name, vals})
 	}
-	base := defaultParams.titled
-	if which != "titled" {
-		base = defaultParams.untitled
+	type point struct {
+		name string
+		p    params
+	}
+	points := []point{{"", defaultParams}}
+	for _, ax := range axes {
+		var next []point
+		for _, pt := range points {
+			for _, v := range ax.vals {
+				q := pt.p
+				tuneAxes[ax.name](&q, v)
+				next = append(next, point{fmt.Sprintf("%s %s=%g", pt.name, ax.name, v), q})
+			}
+		}
+		points = next
 	}
 	type row struct {
 		name string
-		r    [3]float64
+		obj  float64
+		res  map[string]figures
 	}
-	var rows []row
-	grid := func(name string, set func(p *params)) {
-		p := base
-		set(&p)
-		ps := paramSet{titled: p, untitled: p}
-		for _, r := range evalParams(arts, &ps) {
-			rows = append(rows, row{name, r})
+	rows := make([]row, len(points))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	workers := 1
+	if n, err := strconv.Atoi(os.Getenv("NEWSBOT_TUNE_J")); err == nil && n > 0 {
+		workers = n
+	}
+	for w := 0; w < workers; w++ {
+		// Each worker owns an evaluator: the token caches are not shared.
+		ew := e
+		if w > 0 {
+			ew = newEvaluator(e.arts)
 		}
-	}
-	grid("current", func(*params) {})
-	// Each axis is a weight; its values come from an environment variable
-	// (POS=0.5,1,2) or default to the current value.
-	axes := []struct {
-		env string
-		get func(*params) float64
-		set func(*params, float64)
-	}{
-		{"POS", func(p *params) float64 { return p.posWeight }, func(p *params, v float64) { p.posWeight = v }},
-		{"POSS", func(p *params) float64 { return p.posScale }, func(p *params, v float64) { p.posScale = v }},
-		{"CENT", func(p *params) float64 { return p.centWeight }, func(p *params, v float64) { p.centWeight = v }},
-		{"LEAD", func(p *params) float64 { return p.leadWeight }, func(p *params, v float64) { p.leadWeight = v }},
-		{"TITLE", func(p *params) float64 { return p.titleWeight }, func(p *params, v float64) { p.titleWeight = v }},
-		{"SUM", func(p *params) float64 { return p.sumWeight }, func(p *params, v float64) { p.sumWeight = v }},
-		{"DENS", func(p *params) float64 { return p.densWeight }, func(p *params, v float64) { p.densWeight = v }},
-		{"LONGP", func(p *params) float64 { return p.longPenalty }, func(p *params, v float64) { p.longPenalty = v }},
-		{"LONGW", func(p *params) float64 { return float64(p.longWords) }, func(p *params, v float64) { p.longWords = int(v) }},
-		{"LEADN", func(p *params) float64 { return float64(p.leadSize) }, func(p *params, v float64) { p.leadSize = int(v) }},
-		{"SHORT", func(p *params) float64 { return float64(p.shortWords) }, func(p *params, v float64) { p.shortWords = int(v) }},
-		{"MMR", func(p *params) float64 { return p.mmrLambda }, func(p *params, v float64) { p.mmrLambda = v }},
-	}
-	var walk func(i int, p params, name string)
-	walk = func(i int, p params, name string) {
-		if i == len(axes) {
-			grid(name, func(q *params) { *q = p })
-			return
-		}
-		ax := axes[i]
-		vals := []float64{ax.get(&p)}
-		if v := os.Getenv(ax.env); v != "" {
-			vals = vals[:0]
-			for _, f := range strings.Split(v, ",") {
-				var x float64
-				fmt.Sscan(f, &x)
-				vals = append(vals, x)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(points) {
+					return
+				}
+				res := ew.params(&points[i].p)
+				rows[i] = row{points[i].name, ew.objective(res), res}
 			}
-		}
-		for _, v := range vals {
-			ax.set(&p, v)
-			walk(i+1, p, fmt.Sprintf("%s %s=%g", name, strings.ToLower(ax.env), v))
-		}
+		}()
 	}
-	walk(0, base, "")
-	maxWords := 78.0
-	if which != "titled" {
-		maxWords = 105
+	wg.Wait()
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].obj > rows[j].obj })
+	var sources []string
+	for src := range e.lead {
+		sources = append(sources, src)
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		oi, oj := rows[i].r[2] <= maxWords, rows[j].r[2] <= maxWords
-		if oi != oj {
-			return oi
-		}
-		return rows[i].r[0]+rows[i].r[1] > rows[j].r[0]+rows[j].r[1]
-	})
+	slices.Sort(sources)
+	fmt.Printf("%-8s", "Lead-3")
+	for _, src := range sources {
+		l := e.lead[src]
+		fmt.Printf("  %.10s %5.2f/%5.2f %5.1fw", src, l.r1, l.r2, l.words)
+	}
+	fmt.Println()
 	for i, r := range rows {
-		if i == 25 {
+		if i == 30 {
 			break
 		}
-		fmt.Printf("%-120s %.2f/%.2f %.1fw\n", r.name, r.r[0], r.r[1], r.r[2])
+		fmt.Printf("%.4f  ", r.obj)
+		for _, src := range sources {
+			f := r.res[src]
+			fmt.Printf("  %.10s %5.2f/%5.2f %5.1fw", src, f.r1, f.r2, f.words)
+		}
+		fmt.Printf("  %s\n", r.name)
 	}
 }

@@ -1,0 +1,78 @@
+package summarize
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestRankedServesEveryLength checks the promise of Summary.Ranked: the
+// best n of the ranking, in article order, is what Summarize returns for
+// n sentences, for every n from 1 to MaxRanked.
+func TestRankedServesEveryLength(t *testing.T) {
+	docs := []Document{harbor(t), {Title: "Report", Text: syntheticText(3000, 9)},
+		{Text: "Only one sentence here, and it is short."},
+		{Title: "Short", Text: "First point made here today. Second point. Third point made later on. Ok. That is all there is to say."}}
+	for _, a := range sampleDev(t, 40) {
+		docs = append(docs, Document{Title: a.Title, Text: a.Text, Language: a.Language})
+	}
+	for di, doc := range docs {
+		full, err := Summarize(doc, Options{Sentences: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Ranked) > MaxRanked {
+			t.Fatalf("doc %d: %d ranked sentences", di, len(full.Ranked))
+		}
+		seen := map[int]bool{}
+		for _, r := range full.Ranked {
+			if seen[r.Index] || r.Index < 0 || r.Index >= full.Stats.SentencesTotal {
+				t.Fatalf("doc %d: bad or repeated index %d", di, r.Index)
+			}
+			seen[r.Index] = true
+		}
+		if got := Pick(full.Ranked, 3); !reflect.DeepEqual(got, full.Sentences) {
+			t.Errorf("doc %d: Pick 3 = %q, Sentences = %q", di, got, full.Sentences)
+		}
+		for n := 1; n <= MaxRanked; n++ {
+			s, _ := Summarize(doc, Options{Sentences: n})
+			if got := Pick(full.Ranked, n); !reflect.DeepEqual(got, s.Sentences) {
+				t.Errorf("doc %d, n=%d: Pick = %q\nSummarize = %q", di, n, got, s.Sentences)
+			}
+			if !reflect.DeepEqual(s.Ranked, full.Ranked) {
+				t.Errorf("doc %d, n=%d: the ranking depends on n", di, n)
+			}
+		}
+	}
+}
+
+func TestPick(t *testing.T) {
+	r := []Ranked{{4, "e"}, {0, "a"}, {2, "c"}}
+	for n, want := range map[int][]string{-1: {}, 0: {}, 1: {"e"}, 2: {"a", "e"}, 3: {"a", "c", "e"}, 9: {"a", "c", "e"}} {
+		if got := Pick(r, n); !reflect.DeepEqual(got, want) {
+			t.Errorf("Pick(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if r[0].Index != 4 {
+		t.Error("Pick reordered its argument")
+	}
+	if got := Pick(nil, 3); len(got) != 0 {
+		t.Errorf("Pick(nil) = %q", got)
+	}
+}
+
+// sampleDev returns every k-th article of the evaluation files (English
+// and French), or none when they are absent.
+func sampleDev(t testing.TB, n int) []devArticle {
+	var out []devArticle
+	for _, name := range []string{"dev.jsonl", "fr-orangesum.jsonl"} {
+		arts, err := readEval(name)
+		if err != nil {
+			continue
+		}
+		step := max(1, len(arts)/n)
+		for i := 0; i < len(arts); i += step {
+			out = append(out, arts[i])
+		}
+	}
+	return out
+}
