@@ -105,6 +105,25 @@ func TestEditAndDelete(t *testing.T) {
 		t.Fatalf("edit of an unknown message: %v", err)
 	}
 
+	// GET messages: newest first, limit, before and after.
+	var ids []string
+	for _, text := range []string{"one", "two", "three"} {
+		m, err := c.ChannelMessageSend(ch, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	if got, err := c.ChannelMessages(ch, 2, "", "", ""); err != nil || len(got) != 2 || got[0].Content != "three" || got[1].Content != "two" {
+		t.Fatalf("list = %+v, %v", got, err)
+	}
+	if got, err := c.ChannelMessages(ch, 10, ids[2], "", ""); err != nil || len(got) != 2 || got[0].ID != ids[1] {
+		t.Fatalf("before = %+v, %v", got, err)
+	}
+	if got, err := c.ChannelMessages(ch, 10, "", ids[0], ""); err != nil || len(got) != 2 || got[1].ID != ids[1] {
+		t.Fatalf("after = %+v, %v", got, err)
+	}
+
 	// The bot deletes its own message.
 	m2, err := c.ChannelMessageSend(ch, "short-lived")
 	if err != nil {
@@ -116,7 +135,7 @@ func TestEditAndDelete(t *testing.T) {
 	if err := c.ChannelMessageDelete(ch, m2.ID); restCode(err) != codeUnknownMessage {
 		t.Fatalf("second delete: %v", err)
 	}
-	if len(s.DeletedMessages(ch)) != 2 {
+	if len(s.DeletedMessages(ch)) != 2 || len(s.Messages(ch)) != 3 {
 		t.Fatal("bot's delete not recorded")
 	}
 }

@@ -162,6 +162,7 @@ func (s *Server) handler() http.Handler {
 	api.HandleFunc("GET /applications/{app}/guilds/{guild}/commands", bot(s.getCommands))
 	api.HandleFunc("GET /channels/{channel}", bot(s.getChannel))
 	api.HandleFunc("POST /channels/{channel}/messages", bot(s.postMessage))
+	api.HandleFunc("GET /channels/{channel}/messages", bot(s.getMessages))
 	api.HandleFunc("GET /channels/{channel}/messages/{msg}", bot(s.getMessage))
 	api.HandleFunc("PATCH /channels/{channel}/messages/{msg}", bot(s.editMessage))
 	api.HandleFunc("DELETE /channels/{channel}/messages/{msg}", bot(s.deleteMessage))
@@ -404,6 +405,67 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeError(w, &apiError{http.StatusNotFound, codeUnknownMessage, "Unknown Message", nil})
+}
+
+// getMessages is GET /channels/{channel}/messages: newest first, limit 1-100
+// (default 50), before, after or around a message id; empty without Read
+// Message History, as on Discord.
+func (s *Server) getMessages(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, e := s.channelLocked(r.PathValue("channel"))
+	if e == nil && s.botPermsLocked(c)&discordgo.PermissionViewChannel == 0 {
+		e = channelErrors[codeMissingAccess]
+	}
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	q := r.URL.Query()
+	limit := 50
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			writeError(w, invalidForm("limit", "int value should be less than or equal to 100."))
+			return
+		}
+		limit = n
+	}
+	out := []map[string]any{}
+	if s.botPermsLocked(c)&discordgo.PermissionReadMessageHistory == 0 {
+		writeJSON(w, 200, out)
+		return
+	}
+	msgs := s.messages[c.id] // oldest first
+	lo, hi := 0, len(msgs)   // the window [lo, hi)
+	switch {
+	case q.Get("before") != "":
+		id := q.Get("before")
+		for hi > 0 && !snowflakeLess(msgs[hi-1].ID, id) {
+			hi--
+		}
+		lo = max(0, hi-limit)
+	case q.Get("after") != "":
+		id := q.Get("after")
+		for lo < hi && !snowflakeLess(id, msgs[lo].ID) {
+			lo++
+		}
+		hi = min(hi, lo+limit)
+	case q.Get("around") != "":
+		id := q.Get("around")
+		mid := 0
+		for mid < len(msgs) && snowflakeLess(msgs[mid].ID, id) {
+			mid++
+		}
+		lo = max(0, mid-limit/2)
+		hi = min(len(msgs), lo+limit)
+	default:
+		lo = max(0, hi-limit)
+	}
+	for i := hi - 1; i >= lo; i-- {
+		out = append(out, s.messageJSON(msgs[i], false))
+	}
+	writeJSON(w, 200, out)
 }
 
 // msgPayload is the body of a message create or edit, and the data of an

@@ -54,7 +54,8 @@
 //     (edit: content, embeds, allowed_mentions, flags (Suppress Embeds
 //     only), attachments; null clears; 50005 on another author's message;
 //     its own rate-limit bucket per channel) and DELETE
-//     /channels/{id}/messages/{id}. A message deleted with DeleteMessage (a
+//     /channels/{id}/messages/{id}; GET /channels/{id}/messages (newest
+//     first; limit, before, after, around). A message deleted with DeleteMessage (a
 //     moderator) or by the bot answers 404 {"message":"Unknown
 //     Message","code":10008} to GET and edits. Edits records every accepted
 //     edit. An edit of the content without allowed_mentions pings with the
@@ -72,7 +73,9 @@
 //     applied_tags) creates a post, 220001/220002/220003 as Discord), and
 //     GET/PATCH/DELETE /webhooks/{id}/{token}/messages/{id} (a message in a
 //     thread only with ?thread_id=). A wrong token answers 401 code 50027,
-//     an unknown or deleted webhook (DeleteWebhook) 404 code 10015.
+//     an unknown or deleted webhook (DeleteWebhook, or its channel deleted
+//     with DenyChannel(id, 10003)) 404 code 10015; a channel the bot cannot
+//     see does not stop its webhooks.
 //     Webhook messages have webhook_id, an author named as given, and ping
 //     any role allowed_mentions lets through.
 //   - Threads: POST /channels/{id}/messages/{id}/threads (public thread
@@ -80,7 +83,9 @@
 //     Create Public Threads) and POST /channels/{id}/threads (type 12
 //     private by default as in API v9/v10, or 11). Threads are channels:
 //     GET /channels/{thread}, messages posted into them (Send Messages in
-//     Threads), Threads and WaitThreads list them.
+//     Threads), Threads and WaitThreads list them; DeleteThread deletes
+//     one (a forum post) as a moderator would, after which requests on it
+//     answer 404 Unknown Channel (10003).
 //   - Forums (AddForum, type 15, available_tags): POST
 //     /channels/{forum}/threads with name, message and applied_tags creates
 //     a post (public thread whose first message shares its id, nested as

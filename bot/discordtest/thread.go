@@ -59,6 +59,37 @@ func (s *Server) WaitThreads(ctx context.Context, parentID string, n int) ([]Thr
 	return ths, nil
 }
 
+// DeleteThread deletes a thread (a forum post, say) as a moderator would:
+// it and its messages are gone, requests on it answer 404 Unknown Channel
+// (10003), and connected shards get a THREAD_DELETE. Its messages move to
+// DeletedMessages(threadID). It reports whether there was such a thread.
+func (s *Server) DeleteThread(threadID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	th, ok := s.channels[threadID]
+	if !ok || !th.isThread() {
+		return false
+	}
+	now := time.Now()
+	for _, m := range s.messages[threadID] {
+		m.DeletedAt = now
+		s.deleted[threadID] = append(s.deleted[threadID], m)
+	}
+	delete(s.messages, threadID)
+	delete(s.channels, threadID)
+	if p, ok := s.channels[th.parentID]; ok {
+		for _, m := range s.messages[p.id] {
+			if m.ThreadID == threadID {
+				m.ThreadID = ""
+				m.Flags &^= discordgo.MessageFlagsHasThread
+			}
+		}
+	}
+	s.broadcastLocked(th.guildID, "THREAD_DELETE", map[string]any{"id": th.id, "guild_id": th.guildID, "parent_id": th.parentID, "type": th.typ})
+	s.notify()
+	return true
+}
+
 func (c *channel) thread() Thread {
 	return Thread{ID: c.id, GuildID: c.guildID, ParentID: c.parentID, Name: c.name, Type: c.typ, OwnerID: c.ownerID,
 		FromMessage: c.fromMessage, AppliedTags: append([]string(nil), c.appliedTags...),

@@ -162,8 +162,22 @@ func TestForum(t *testing.T) {
 	if e := s.Edits(post.ID); len(e) != 1 {
 		t.Fatalf("edits %+v", e)
 	}
-	if ths := s.Threads(forum.ID); len(ths) != 2 || ths[0].ID != post.ID {
+	if ths := s.Threads(forum.ID); len(ths) != 2 || ths[0].ID != post.ID || ths[0].AppliedTags[0] != forum.TagID("World") {
 		t.Fatalf("threads %+v", ths)
+	}
+
+	// A moderator deletes the post: its first message is gone with it.
+	if !s.DeleteThread(post.ID) || s.DeleteThread(post.ID) {
+		t.Fatal("DeleteThread")
+	}
+	if _, err := c.ChannelMessageEdit(post.ID, post.ID, "edited again"); restCode(err) != codeUnknownChannel {
+		t.Fatalf("edit in a deleted post: %v", err)
+	}
+	if d := s.DeletedMessages(post.ID); len(d) != 1 || d[0].ID != post.ID {
+		t.Fatalf("deleted %+v", d)
+	}
+	if ths := s.Threads(forum.ID); len(ths) != 1 {
+		t.Fatalf("threads after delete %+v", ths)
 	}
 
 	// Refusals: unknown tag, no message, a required tag missing, a name too long.

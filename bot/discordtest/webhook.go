@@ -251,7 +251,9 @@ func (s *Server) webhookWithTokenLocked(r *http.Request) (*Webhook, *apiError) {
 	if !ok {
 		return nil, errUnknownWebhook
 	}
-	if _, ok := s.channels[wh.ChannelID]; !ok {
+	// A deleted channel takes its webhooks with it; a channel the bot
+	// cannot see does not stop them.
+	if c, ok := s.channels[wh.ChannelID]; !ok || c.denyCode == codeUnknownChannel {
 		return nil, errUnknownWebhook
 	}
 	if r.PathValue("token") != wh.Token {
