@@ -90,25 +90,29 @@ func renderText(a store.Article, source, summary string, s store.GuildSettings) 
 	return head + truncate(escapeMarkdown(summary), room) + tail
 }
 
-// pickSentences returns at most n of the article's summary sentences, in
-// article order. The poller stores summaries at the bot's default length, so
-// a guild asking for fewer gets the first n of them.
+// pickSentences returns the article's best n sentences in article order:
+// any length from 1 to store.MaxRanked, more than the bot's default
+// included, from the ranking stored with the article.
 func pickSentences(a store.Article, n int) []string {
-	if n <= 0 || n >= len(a.Summary) {
+	if n <= 0 {
 		return a.Summary
 	}
-	return a.Summary[:n]
+	return a.Best(n)
 }
 
-// statsLine is the footer, e.g. "3 of 41 sentences · 87% shorter".
+// statsLine is the footer, e.g. "3 of 41 sentences · 87% shorter", counting
+// the sentences shown (a.Summary as render sets it).
 func statsLine(a store.Article) string {
 	if a.SentencesTotal == 0 || a.WordsBefore == 0 {
 		return ""
 	}
-	kept := len(a.Summary)
-	line := fmt.Sprintf("%d of %d sentences", kept, a.SentencesTotal)
-	if a.WordsAfter < a.WordsBefore {
-		line += fmt.Sprintf(" · %d%% shorter", 100-a.WordsAfter*100/a.WordsBefore)
+	kept, words := len(a.Summary), 0
+	for _, s := range a.Summary {
+		words += len(strings.Fields(s))
+	}
+	line := fmt.Sprintf("%d of %d sentences", kept, max(a.SentencesTotal, kept))
+	if words < a.WordsBefore {
+		line += fmt.Sprintf(" · %d%% shorter", 100-words*100/a.WordsBefore)
 	}
 	return line
 }

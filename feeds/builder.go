@@ -88,6 +88,10 @@ func summarizeInto(a *store.Article, text string, sentences int) bool {
 		return false
 	}
 	a.Summary = sum.Sentences
+	a.Ranked = make([]store.RankedSentence, len(sum.Ranked))
+	for i, r := range sum.Ranked {
+		a.Ranked[i] = store.RankedSentence{Index: r.Index, Text: r.Text}
+	}
 	a.Keywords = sum.Keywords
 	a.SentencesTotal = sum.Stats.SentencesTotal
 	a.WordsBefore = sum.Stats.WordsBefore
