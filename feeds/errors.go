@@ -28,8 +28,18 @@ var (
 	ErrNotFeed = errors.New("feeds: not a feed")
 	// ErrMalformed: the document looks like a feed but cannot be parsed.
 	ErrMalformed = errors.New("feeds: malformed feed")
+	// ErrTruncated: the document ends before its end (a dropped connection,
+	// a proxy's size limit). It comes with the feed's items that were
+	// complete before the cut; the error also wraps ErrMalformed.
+	ErrTruncated = errors.New("feeds: the document was truncated")
 	// ErrTooLarge: the response body exceeds Config.MaxBodyBytes.
 	ErrTooLarge = errors.New("feeds: response body too large")
+	// ErrPageTooLarge: an article page exceeds Config.MaxBodyBytes. It wraps
+	// ErrTooLarge too.
+	ErrPageTooLarge = errors.New("feeds: article page too large")
+	// ErrOPML: an uploaded file is not a readable OPML subscription list.
+	// The error is an *OPMLError, which also wraps ErrMalformed.
+	ErrOPML = errors.New("feeds: not a readable OPML file")
 	// ErrTooManyRedirects: more than five redirects, or a redirect loop.
 	ErrTooManyRedirects = errors.New("feeds: too many redirects")
 	// ErrNoArticle: the page holds no readable article text.
@@ -86,6 +96,7 @@ func Message(err error) string {
 	var certErr *tls.CertificateVerificationError
 	var hostErr x509.HostnameError
 	var authErr x509.UnknownAuthorityError
+	var opmlErr *OPMLError
 	switch {
 	case errors.Is(err, ErrPrivateAddress):
 		return "That address points to a private or internal network, which the bot is not allowed to reach."
@@ -95,8 +106,14 @@ func Message(err error) string {
 		return "Only http:// and https:// links can be used."
 	case errors.Is(err, ErrTooManyRedirects):
 		return "The site redirected too many times (maybe a redirect loop)."
+	case errors.Is(err, ErrPageTooLarge):
+		return "That page is too large to read (over 10 MB)."
+	case errors.As(err, &opmlErr):
+		return opmlErr.message()
 	case errors.Is(err, ErrTooLarge):
 		return "The response is too large to be a feed."
+	case errors.Is(err, ErrTruncated):
+		return "The feed was cut off before its end; the items before the cut were kept."
 	case errors.Is(err, ErrMalformed):
 		return "The feed is broken (its XML or JSON cannot be read); the site has to fix it."
 	case errors.Is(err, ErrNotFeed):

@@ -87,7 +87,7 @@ type Fetcher struct {
 func NewFetcher(cfg Config) *Fetcher {
 	var allow func(netip.AddrPort) bool
 	if !cfg.AllowPrivate {
-		allow = func(ap netip.AddrPort) bool { return isPublic(ap.Addr()) }
+		allow = addressGuard{interfaceAddrs: net.InterfaceAddrs}.allow
 	}
 	return newFetcher(cfg, allow)
 }
@@ -95,8 +95,14 @@ func NewFetcher(cfg Config) *Fetcher {
 // newFetcher takes the dial-time address policy (nil allows everything),
 // so tests can admit one loopback server and no other.
 func newFetcher(cfg Config, allow func(netip.AddrPort) bool) *Fetcher {
+	return newFetcherResolver(cfg, allow, nil)
+}
+
+// newFetcherResolver also takes the resolver (nil: the system's), so tests
+// can make any name resolve to any address without DNS traffic.
+func newFetcherResolver(cfg Config, allow func(netip.AddrPort) bool, resolver *net.Resolver) *Fetcher {
 	cfg = cfg.withDefaults()
-	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second, Resolver: resolver}
 	if allow != nil {
 		dialer.Control = dialGuard(allow)
 	}
@@ -142,6 +148,7 @@ type response struct {
 	validators  Validators
 	body        []byte
 	url         string // after redirects
+	base        string // what relative links resolve against: Content-Location, else url
 }
 
 // get performs one polite GET: per-host limit, conditional headers, the
@@ -185,6 +192,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, v Validators, accept s
 		status:      resp.StatusCode,
 		contentType: resp.Header.Get("Content-Type"),
 		url:         resp.Request.URL.String(),
+		base:        contentBase(resp.Request.URL, resp.Header.Get("Content-Location")),
 		validators: Validators{
 			ETag:         resp.Header.Get("ETag"),
 			LastModified: resp.Header.Get("Last-Modified"),
@@ -244,21 +252,29 @@ func unwrapURLError(ctx context.Context, err error) error {
 // FetchFeed fetches and parses the feed at url. With validators from an
 // earlier Result it sends a conditional request; a 304 returns a Result
 // with NotModified set and no Feed.
+//
+// A truncated document returns both a Result, whose Feed holds the items
+// complete before the cut, and an error wrapping ErrTruncated: keep the
+// items, and record Message(err) as the feed's status.
 func (f *Fetcher) FetchFeed(ctx context.Context, feedURL string, v Validators) (*Result, error) {
 	resp, err := f.get(ctx, feedURL, v, acceptFeed)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", feedURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", redact(feedURL), err)
 	}
 	res := &Result{Validators: resp.validators, URL: resp.url}
 	if resp.status == http.StatusNotModified {
 		res.NotModified = true
 		return res, nil
 	}
-	feed, err := parseBytes(resp.body, resp.contentType, resp.url)
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", feedURL, err)
+	feed, err := parseDocument(resp.body, resp.contentType, resp.url, resp.base)
+	if feed == nil {
+		return nil, fmt.Errorf("fetch %s: %w", redact(feedURL), err)
 	}
 	res.Feed = feed
+	if err != nil {
+		// ErrTruncated: res.Feed holds the items complete before the cut.
+		return res, fmt.Errorf("fetch %s: %w", redact(feedURL), err)
+	}
 	return res, nil
 }
 
@@ -303,4 +319,18 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(),
 		done()
 		return nil, ctx.Err()
 	}
+}
+
+// contentBase is the base URL of a response's document: its
+// Content-Location header (RFC 9110, 8.7) resolved against the request's
+// URL when the header is present and names an http(s) URL, else the URL.
+func contentBase(reqURL *url.URL, contentLocation string) string {
+	if loc := strings.TrimSpace(contentLocation); loc != "" {
+		if ref, err := url.Parse(loc); err == nil {
+			if u := reqURL.ResolveReference(ref); isHTTPURL(u.String()) {
+				return u.String()
+			}
+		}
+	}
+	return reqURL.String()
 }

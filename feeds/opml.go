@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,7 +44,7 @@ func ParseOPML(r io.Reader) ([]OPMLOutline, error) {
 	dec.CharsetReader = charset.NewReaderLabel
 	var doc opmlDoc
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("feeds: read OPML: %w: %v", ErrMalformed, err)
+		return nil, newOPMLError(err)
 	}
 	var out []OPMLOutline
 	seen := map[string]bool{}
@@ -89,4 +90,39 @@ func WriteOPML(w io.Writer, title string, feeds []OPMLOutline) error {
 		return fmt.Errorf("feeds: write OPML: %w", err)
 	}
 	return nil
+}
+
+// OPMLError is an OPML file that cannot be read. Reason says why in a
+// user's words; Err is the parser's error, for logs.
+type OPMLError struct {
+	Reason string
+	Err    error
+}
+
+func (e *OPMLError) Error() string { return "feeds: read OPML: " + e.Reason + ": " + e.Err.Error() }
+
+// Unwrap makes the error match ErrOPML and ErrMalformed, and the parser's.
+func (e *OPMLError) Unwrap() []error { return []error{ErrOPML, ErrMalformed, e.Err} }
+
+func (e *OPMLError) message() string {
+	return "That file is not an OPML subscription list I can read: " + e.Reason +
+		". Export one from your feed reader (usually under Settings, Export, OPML) and try again."
+}
+
+// newOPMLError says in words what a decoding error means for the user.
+func newOPMLError(err error) *OPMLError {
+	var syntax *xml.SyntaxError
+	var unmarshal xml.UnmarshalError
+	reason := "its contents cannot be read"
+	switch {
+	case errors.Is(err, io.EOF):
+		reason = "the file is empty"
+	case errors.As(err, &syntax) && strings.Contains(syntax.Msg, "unexpected EOF"):
+		reason = "the file ends too early (is it complete?)"
+	case errors.As(err, &syntax):
+		reason = fmt.Sprintf("the XML in it is broken on line %d", syntax.Line)
+	case errors.As(err, &unmarshal) && strings.Contains(string(unmarshal), "expected element type"):
+		reason = "it is not OPML (an OPML file starts with <opml>)"
+	}
+	return &OPMLError{Reason: reason, Err: err}
 }

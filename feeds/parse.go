@@ -42,6 +42,12 @@ type Item struct {
 // decode a document whose bytes are not UTF-8; baseURL (the feed's URL, may
 // be empty) resolves relative links. The errors wrap ErrNotFeed when the
 // document is not a feed at all, and ErrMalformed when it is a broken one.
+//
+// A document cut off before its end (a dropped connection, a proxy's limit)
+// gives both a Feed, holding every item that was complete before the cut,
+// and an error wrapping ErrTruncated (and ErrMalformed, for callers that do
+// not look for truncation). Callers should keep the items and record the
+// error as the feed's status.
 func Parse(r io.Reader, contentType, baseURL string) (*Feed, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
@@ -51,18 +57,28 @@ func Parse(r io.Reader, contentType, baseURL string) (*Feed, error) {
 }
 
 func parseBytes(body []byte, contentType, baseURL string) (*Feed, error) {
+	return parseDocument(body, contentType, baseURL, baseURL)
+}
+
+// parseDocument is Parse for a fetched body: feedURL is where it was
+// fetched from, base what its relative links are relative to (the
+// Content-Location header when the server sent one, else feedURL).
+func parseDocument(body []byte, contentType, feedURL, base string) (*Feed, error) {
 	body = bytes.TrimPrefix(decodeUTF16(body), utf8BOM)
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%w: the document is empty", ErrNotFeed)
 	}
 	isJSON := false
+	var cut error // ErrTruncated: the items before the cut are kept
 	switch trimmed[0] {
 	case '<':
 		body = decodeXML(body, contentType)
-		if err := checkStructure(body); err != nil {
-			return nil, err
+		body, cut = checkStructure(body)
+		if cut != nil && !errors.Is(cut, ErrTruncated) {
+			return nil, cut
 		}
+		body = plainAtomText(body)
 	case '{':
 		body = decodeText(body, contentType, false)
 		isJSON = true
@@ -70,7 +86,7 @@ func parseBytes(body []byte, contentType, baseURL string) (*Feed, error) {
 		return nil, fmt.Errorf("%w: the document is neither XML nor JSON", ErrNotFeed)
 	}
 
-	gf, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	gf, err := newGofeedParser().Parse(bytes.NewReader(body))
 	switch {
 	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
 		return nil, fmt.Errorf("%w: no RSS, Atom or JSON Feed root element", ErrNotFeed)
@@ -79,13 +95,19 @@ func parseBytes(body []byte, contentType, baseURL string) (*Feed, error) {
 	case isJSON && gf.Title == "" && len(gf.Items) == 0:
 		return nil, fmt.Errorf("%w: JSON without feed title or items", ErrNotFeed)
 	}
-	return convertFeed(gf, baseURL), nil
+	return convertFeed(gf, feedURL, base), cut
 }
 
 // structural are the elements that give a feed its shape.
 var structural = map[string]bool{
 	"rss": true, "channel": true, "item": true, "rdf:RDF": true, "feed": true, "entry": true,
 }
+
+// maxXMLDepth bounds element nesting. A feed is a few levels deep and
+// XHTML content a few dozen more; a document nesting elements thousands
+// deep is an attack on the parsers' memory (each level costs an entry on
+// encoding/xml's stack and gofeed's), and is refused here, before them.
+const maxXMLDepth = 512
 
 // checkStructure rejects XML whose feed elements are not properly nested.
 // gofeed parses leniently (it has to: real feeds carry unescaped HTML such
@@ -94,21 +116,34 @@ var structural = map[string]bool{
 // other elements stay tolerated; a mismatch that involves rss, channel,
 // item, feed or entry means the document is broken, and saying so beats
 // posting half of it.
-func checkStructure(body []byte) error {
+//
+// A document that merely ends too early is different: every item complete
+// before the cut is good. Then checkStructure returns the document cut
+// after the last complete item and closed, with an error wrapping
+// ErrTruncated.
+func checkStructure(body []byte) ([]byte, error) {
 	d := xml.NewDecoder(bytes.NewReader(body))
 	d.Strict = false
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil } // already UTF-8
 	var stack []string
+	var last cutPoint // just after the last complete item
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrMalformed, err)
+			if d.InputOffset() >= int64(len(body)) {
+				return last.close(body, err.Error())
+			}
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if len(stack) >= maxXMLDepth {
+				line, _ := d.InputPos()
+				return nil, fmt.Errorf("%w: line %d: elements nested more than %d deep", ErrMalformed, line, maxXMLDepth)
+			}
 			stack = append(stack, qualified(t.Name))
 		case xml.EndElement:
 			name := qualified(t.Name)
@@ -119,26 +154,50 @@ func checkStructure(body []byte) error {
 			if i < 0 {
 				if structural[name] {
 					line, _ := d.InputPos()
-					return fmt.Errorf("%w: XML syntax error on line %d: unexpected </%s>", ErrMalformed, line, name)
+					return nil, fmt.Errorf("%w: XML syntax error on line %d: unexpected </%s>", ErrMalformed, line, name)
 				}
 				continue // a stray end tag inside some text
 			}
 			for j := len(stack) - 1; j > i; j-- {
 				if open := stack[j]; structural[open] || (structural[name] && j == i+1) {
 					line, _ := d.InputPos()
-					return fmt.Errorf("%w: XML syntax error on line %d: element <%s> closed by </%s>", ErrMalformed, line, open, name)
+					return nil, fmt.Errorf("%w: XML syntax error on line %d: element <%s> closed by </%s>", ErrMalformed, line, open, name)
 				}
 			}
 			stack = stack[:i]
+			if t.Name.Local == "item" || t.Name.Local == "entry" {
+				last = cutPoint{offset: d.InputOffset(), open: append(last.open[:0], stack...)}
+			}
 		}
 	}
 	for _, open := range stack {
 		if structural[open] {
 			line, _ := d.InputPos()
-			return fmt.Errorf("%w: XML syntax error on line %d: unexpected EOF, <%s> not closed", ErrMalformed, line, open)
+			return last.close(body, fmt.Sprintf("XML syntax error on line %d: unexpected EOF, <%s> not closed", line, open))
 		}
 	}
-	return nil
+	return body, nil
+}
+
+// cutPoint is where a truncated document can be cut: just after an item,
+// with the elements then open.
+type cutPoint struct {
+	offset int64
+	open   []string
+}
+
+// close returns the document cut at p and closed, and the truncation
+// error; with no complete item, there is nothing to keep.
+func (p cutPoint) close(body []byte, detail string) ([]byte, error) {
+	if p.offset == 0 {
+		return nil, fmt.Errorf("%w (%w): %s, before the end of its first item", ErrTruncated, ErrMalformed, detail)
+	}
+	out := make([]byte, 0, int(p.offset)+16*len(p.open))
+	out = append(out, body[:p.offset]...)
+	for i := len(p.open) - 1; i >= 0; i-- {
+		out = append(out, "</"+p.open[i]+">"...)
+	}
+	return out, fmt.Errorf("%w (%w): %s; the items before the cut are kept", ErrTruncated, ErrMalformed, detail)
 }
 
 func qualified(n xml.Name) string {
@@ -148,13 +207,15 @@ func qualified(n xml.Name) string {
 	return n.Space + ":" + n.Local
 }
 
-// convertFeed turns gofeed's universal feed into ours.
-func convertFeed(gf *gofeed.Feed, baseURL string) *Feed {
+// convertFeed turns gofeed's universal feed into ours. gofeed has already
+// resolved links against any xml:base in scope; what is still relative is
+// relative to baseURL.
+func convertFeed(gf *gofeed.Feed, feedURL, baseURL string) *Feed {
 	base := absoluteURL(baseURL)
 	f := &Feed{
 		Title:   cleanTitle(gf.Title),
 		SiteURL: resolveLink(base, gf.Link),
-		FeedURL: baseURL,
+		FeedURL: feedURL,
 	}
 	if f.FeedURL == "" {
 		f.FeedURL = resolveLink(base, gf.FeedLink)
