@@ -346,8 +346,10 @@ type Message struct {
 	// ThreadID is the thread started from this message (equal to ID, as on
 	// Discord), if any.
 	ThreadID string
-	// MentionRoles, MentionUsers and MentionEveryone are who the message
-	// pinged, computed as Discord does from the content (never the embeds),
+	// MentionRoles, MentionUsers and MentionEveryone are who a channel
+	// message (the bot's, a webhook's, a forum post's; not an interaction
+	// response) pinged, computed as Discord does from the content (never
+	// the embeds),
 	// allowed_mentions (absent = everything), the roles' mentionable flag
 	// and the author's Mention Everyone permission (webhooks may ping any
 	// role). An edit of the content recomputes them with the edit's

@@ -83,6 +83,13 @@ func TestThreads(t *testing.T) {
 		t.Fatalf("threads %+v, %v", ths, err)
 	}
 
+	// A shard connecting later gets the threads in GUILD_CREATE.
+	late := newClient(t, s, s.Token, 0, 1)
+	late.open(t)
+	if gc := recv(t, ctx, late.guilds); len(gc.Threads) != 3 || gc.Threads[0].ID != th.ID || gc.Threads[0].ParentID != ch {
+		t.Fatalf("GUILD_CREATE threads %+v", gc.Threads)
+	}
+
 	// Without Create Public Threads: 403 Missing Permissions.
 	s.SetBotOverwrite(ch, 0, discordgo.PermissionCreatePublicThreads)
 	m2, err := c.ChannelMessageSend(ch, "another")

@@ -1,10 +1,13 @@
 package discordtest
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -188,5 +191,61 @@ func TestWebhookThreadsAndForum(t *testing.T) {
 	}
 	if len(s.Messages(th.ID)) != 1 {
 		t.Fatal("thread message not stored")
+	}
+}
+
+func TestWebhookRawHTTP(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	s := New(t, WithMessageRateLimit(100, time.Minute))
+	g := s.AddGuild("g")
+	ch := s.AddChannel(g.ID, "news")
+	c := newClient(t, s, s.Token, 0, 1)
+	wh, err := c.WebhookCreate(ch, "newsbot", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(query, body string) (int, map[string]any) {
+		resp, err := http.Post(s.URL+"/api/v10/webhooks/"+wh.ID+"/"+wh.Token+query, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	// No Authorization needed; nonce means nothing to a webhook.
+	if st, m := post("?wait=true", `{"content":"a","nonce":"n1","enforce_nonce":true}`); st != 200 || m["webhook_id"] != wh.ID {
+		t.Fatalf("execute: %d %v", st, m)
+	}
+	if st, _ := post("?wait=true", `{"content":"a","nonce":"n1","enforce_nonce":true}`); st != 200 || len(s.Messages(ch)) != 2 {
+		t.Fatalf("a repeated nonce is not deduplicated for webhooks: %d, %d messages", st, len(s.Messages(ch)))
+	}
+	if st, _ := post("", `{"content":"b"}`); st != http.StatusNoContent {
+		t.Fatalf("without wait: %d", st)
+	}
+	if st, m := post("?wait=true", `{"content":"x","username":"Clyde News"}`); st != 400 || m["code"] != float64(codeInvalidFormBody) {
+		t.Fatalf("username with clyde: %d %v", st, m)
+	}
+	if st, m := post("?wait=true", `{}`); st != 400 || m["code"] != float64(codeEmptyMessage) {
+		t.Fatalf("empty: %d %v", st, m)
+	}
+	// 502 is retried by discordgo; the attempts are counted.
+	s.FailRoute(RouteExecuteWebhook, 1, http.StatusBadGateway)
+	before := s.Attempts(RouteExecuteWebhook)
+	if _, err := c.WebhookExecute(wh.ID, wh.Token, true, &discordgo.WebhookParams{Content: "after 502"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Attempts(RouteExecuteWebhook) - before; n != 2 {
+		t.Fatalf("%d attempts", n)
+	}
+	if _, err := s.WaitMessages(ctx, ch, 4); err != nil {
+		t.Fatal(err)
+	}
+	// A deleted channel takes its webhooks with it.
+	s.DenyChannel(ch, codeUnknownChannel)
+	if st, m := post("?wait=true", `{"content":"gone"}`); st != 404 || m["code"] != float64(codeUnknownWebhook) {
+		t.Fatalf("webhook of a deleted channel: %d %v", st, m)
 	}
 }
