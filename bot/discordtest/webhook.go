@@ -220,7 +220,7 @@ func (s *Server) getChannelWebhooks(w http.ResponseWriter, r *http.Request) {
 
 var errUnknownWebhook = &apiError{http.StatusNotFound, codeUnknownWebhook, "Unknown Webhook", nil}
 
-// webhookByIDLocked is GET and DELETE /webhooks/{id} with the bot's token:
+// webhookByID is GET and DELETE /webhooks/{id} with the bot's token:
 // Manage Webhooks is needed unless the bot's application owns the webhook.
 func (s *Server) webhookByID(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
