@@ -21,12 +21,18 @@ import (
 //  1. A UTF-16 byte order mark (or the UTF-16 form of "<?") decides.
 //  2. Bytes that are valid UTF-8 are UTF-8, whatever the labels say
 //     (ASCII is valid UTF-8, and the same in every charset we would pick).
-//  3. Otherwise the first usable label wins: the XML prolog's encoding,
+//  3. Bytes that are mostly UTF-8 (no more broken sequences than valid
+//     multi-byte ones) are UTF-8 with a few broken bytes, whatever the
+//     labels say: each broken sequence becomes U+FFFD and every valid
+//     character stays. Reading them as the label's single-byte charset
+//     would turn all the valid characters into mojibake to save a few, and
+//     text really in a single-byte charset almost never forms valid UTF-8
+//     sequences (a Latin-1 "é" is a lone 0xE9 before ASCII).
+//  4. Otherwise the first usable label wins: the XML prolog's encoding,
 //     then the Content-Type charset (labels naming UTF-8 are ignored, the
 //     bytes just proved them wrong).
-//  4. Otherwise, text that is mostly valid UTF-8 keeps its UTF-8 and loses
-//     its stray bytes; anything else is read as Windows-1252, the superset
-//     of ISO-8859-1 that the web platform uses for unlabelled Latin text.
+//  5. Otherwise, Windows-1252, the superset of ISO-8859-1 that the web
+//     platform uses for unlabelled Latin text.
 
 var (
 	utf8BOM     = []byte{0xEF, 0xBB, 0xBF}
@@ -80,8 +86,11 @@ func decodeText(body []byte, contentType string, isHTML bool) []byte {
 	return toUTF8(body, declared, headerCharset(contentType))
 }
 
-// toUTF8 converts bytes that are not valid UTF-8, following rules 3 and 4.
+// toUTF8 converts bytes that are not valid UTF-8, following rules 3 to 5.
 func toUTF8(body []byte, labels ...string) []byte {
+	if mostlyUTF8(body) {
+		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
 	for _, label := range labels {
 		enc := lookupCharset(label)
 		if enc == nil {
@@ -90,9 +99,6 @@ func toUTF8(body []byte, labels ...string) []byte {
 		if out, err := enc.NewDecoder().Bytes(body); err == nil {
 			return out
 		}
-	}
-	if mostlyUTF8(body) {
-		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	out, err := lookupCharset("windows-1252").NewDecoder().Bytes(body)
 	if err != nil {
@@ -127,24 +133,31 @@ func headerCharset(contentType string) string {
 	return params["charset"]
 }
 
-// mostlyUTF8 reports whether invalid bytes are rarer than the valid
-// multi-byte sequences around them: UTF-8 text with a few stray bytes.
+// mostlyUTF8 reports whether broken sequences are no more than the valid
+// multi-byte sequences around them: UTF-8 text with a few stray bytes. A
+// run of invalid bytes counts once (a character cut in the middle is one
+// mistake, not three).
 func mostlyUTF8(b []byte) bool {
 	valid, invalid := 0, 0
+	inBroken := false
 	for len(b) > 0 {
 		if b[0] < utf8.RuneSelf {
 			b = b[1:]
+			inBroken = false
 			continue
 		}
 		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size == 1 {
-			invalid++
-		} else {
+		switch {
+		case r != utf8.RuneError || size > 1:
 			valid++
+			inBroken = false
+		case !inBroken:
+			invalid++
+			inBroken = true
 		}
 		b = b[size:]
 	}
-	return valid > 0 && invalid*4 <= valid
+	return valid > 0 && invalid <= valid
 }
 
 // decodeUTF16 converts UTF-16 (with a byte order mark, or starting with the

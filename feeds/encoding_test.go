@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -81,5 +82,86 @@ func TestDecodeTextHTMLMeta(t *testing.T) {
 	late := mustEncode(t, "<html><head><!--"+strings.Repeat(" ", 2000)+`--><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head><body>Привет</body></html>`, charmap.Windows1251.NewEncoder())
 	if out := decodeText(late, "", true); !bytes.Contains(out, []byte("Привет")) {
 		t.Errorf("late meta: got %q", out[len(out)-40:])
+	}
+}
+
+// TestDecodeUTF8WithBrokenBytes: a real UTF-8 feed with a few broken byte
+// sequences keeps every valid character, whatever its labels claim; only the
+// broken bytes become U+FFFD (issue 9.14).
+func TestDecodeUTF8WithBrokenBytes(t *testing.T) {
+	for _, name := range []string{"urdu_UTF8.xml", "rdf_UTF8.xml", "small_atom.xml"} {
+		clean := readFixture(t, filepath.Join("miniflux", name))
+		want, err := Parse(bytes.NewReader(clean), "", "")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		broken := breakTitles(t, clean)
+		for _, tt := range []struct{ label, prolog, contentType string }{
+			{"as labelled", "", ""},
+			{"under a windows-1252 prolog", "windows-1252", ""},
+			{"under an iso-8859-1 prolog", "ISO-8859-1", ""},
+			{"with a windows-1251 header", "", "text/xml; charset=windows-1251"},
+		} {
+			doc := broken
+			if tt.prolog != "" {
+				doc = prologRE.ReplaceAll(doc, []byte(`<?xml version="1.0" encoding="`+tt.prolog+`"?>`))
+			}
+			got, err := Parse(bytes.NewReader(doc), tt.contentType, "")
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, tt.label, err)
+			}
+			if len(got.Items) != len(want.Items) {
+				t.Fatalf("%s %s: %d items, want %d", name, tt.label, len(got.Items), len(want.Items))
+			}
+			for i := range got.Items {
+				g, w := got.Items[i].Title, want.Items[i].Title
+				if strings.Join(strings.Fields(strings.ReplaceAll(g, "\uFFFD", "")), " ") != w {
+					t.Errorf("%s %s: item %d title %q, want %q with at most U+FFFD added", name, tt.label, i, g, w)
+				}
+			}
+			if !strings.Contains(got.Items[0].Title, "\uFFFD") {
+				t.Errorf("%s %s: the broken bytes did not become U+FFFD: %q", name, tt.label, got.Items[0].Title)
+			}
+		}
+	}
+}
+
+// breakTitles inserts a stray Latin-1 byte and a cut three-byte sequence
+// into the first item's title.
+func breakTitles(t *testing.T, doc []byte) []byte {
+	t.Helper()
+	start := bytes.Index(doc, []byte("<item"))
+	if start < 0 {
+		start = bytes.Index(doc, []byte("<entry"))
+	}
+	i := bytes.Index(doc[start:], []byte("<title"))
+	if start < 0 || i < 0 {
+		t.Fatal("no item title")
+	}
+	i += start
+	i += bytes.IndexByte(doc[i:], '>') + 1
+	if bytes.HasPrefix(doc[i:], []byte("<![CDATA[")) {
+		i += len("<![CDATA[")
+	}
+	out := append([]byte{}, doc[:i]...)
+	out = append(out, "\xe9\xe2\x80"...)
+	return append(out, doc[i:]...)
+}
+
+func TestMostlyUTF8(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"café \xe9", true},                          // one valid, one broken
+		{"caf\xe9 cr\xe8me", false},                  // Latin-1
+		{"\xe2\x80 é", true},                         // a cut sequence counts once
+		{"\xcf\xf0\xe8\xe2\xe5\xf2 \xc0\xbb", false}, // Windows-1251 with one accidental pair
+		{"plain ascii", false},
+	}
+	for _, tt := range tests {
+		if got := mostlyUTF8([]byte(tt.in)); got != tt.want {
+			t.Errorf("mostlyUTF8(%q) = %v, want %v", tt.in, got, tt.want)
+		}
 	}
 }
