@@ -33,7 +33,7 @@ func (m *Matcher) features(a Article) []feature {
 	nTitle := len(toks)
 	toks = tokenize(toks, a.Text, false, nTitle+maxTextTokens)
 	m.toks = toks[:0]
-	lang := detect(m.langs, toks)
+	lang := m.detect(toks)
 	if lang == nil {
 		lang = m.byScript(toks)
 	}
@@ -110,12 +110,8 @@ func (m *Matcher) features(a Article) []feature {
 // stem maps a word to its term in lang, cached because snowball costs more
 // than everything else an assignment does.
 func (m *Matcher) stem(lang *language, w string) string {
-	code := ""
-	if lang != nil {
-		code = lang.code
-	}
-	k := code + "\x00" + w
-	if s, ok := m.stems[k]; ok {
+	cache := m.stems[lang]
+	if s, ok := cache[w]; ok {
 		return s
 	}
 	s := w
@@ -130,10 +126,11 @@ func (m *Matcher) stem(lang *language, w string) string {
 	if lang != nil && lang.stop(s) {
 		s = ""
 	}
-	if len(m.stems) >= maxStems {
-		clear(m.stems)
+	if cache == nil || len(cache) >= maxStems {
+		cache = make(map[string]string)
+		m.stems[lang] = cache
 	}
-	m.stems[k] = s
+	cache[w] = s
 	return s
 }
 

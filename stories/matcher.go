@@ -26,9 +26,10 @@
 package stories
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -143,7 +144,26 @@ type term struct {
 	// Scratch of the assignment in progress, valid when qEpoch is current.
 	qEpoch uint32
 	qw     float32
+	// idf as of a window of idfN articles and idfDF of them with t: a
+	// logarithm per term per candidate would cost more than the rest of
+	// the scoring, and idf barely moves while the window's size does.
+	idfN  float64
+	idfDF int32
+	idf   float64
 }
+
+// idfAt returns t's idf in a window of n articles, recomputed when t's
+// document frequency changed or n moved by more than idfSlack of itself.
+func (t *term) idfAt(n float64) float64 {
+	if t.idfDF != t.df || math.Abs(n-t.idfN) > idfSlack*n {
+		t.idfN, t.idfDF, t.idf = n, t.df, idf(n, t.df)
+	}
+	return t.idf
+}
+
+// idfSlack is the relative change of the window's size that idfAt ignores:
+// half a percent of n moves idf by less than a thousandth of a term's weight.
+const idfSlack = 0.005
 
 type posting struct {
 	d *doc
@@ -178,17 +198,18 @@ type story struct {
 // methods hold a mutex, since the bot's pollers may assign from several
 // goroutines and one assignment takes well under a millisecond.
 type Matcher struct {
-	mu      sync.Mutex
-	o       Options
-	langs   []*language
-	stems   map[string]string // word → term, per language code prefix; cleared when full
-	terms   map[string]*term
-	docs    map[string]*doc
-	links   map[string]*doc // feed + "\x00" + link
-	stories map[string]*story
-	byTime  docHeap
-	newest  time.Time
-	epoch   uint32
+	mu        sync.Mutex
+	o         Options
+	langs     []*language
+	stems     map[*language]map[string]string // word → term per language; dropped when full
+	stopMasks map[string]uint16               // word → languages it is a stop word of; cleared when full
+	terms     map[string]*term
+	docs      map[string]*doc
+	links     map[string]*doc // feed + "\x00" + link
+	stories   map[string]*story
+	byTime    docHeap
+	newest    time.Time
+	epoch     uint32
 
 	toks    []token // scratch
 	touched []*doc  // scratch
@@ -200,13 +221,14 @@ const maxStems = 200_000
 // NewMatcher returns a matcher with an empty window.
 func NewMatcher(o Options) *Matcher {
 	return &Matcher{
-		o:       o.withDefaults(),
-		langs:   newLanguages(),
-		stems:   make(map[string]string),
-		terms:   make(map[string]*term),
-		docs:    make(map[string]*doc),
-		links:   make(map[string]*doc),
-		stories: make(map[string]*story),
+		o:         o.withDefaults(),
+		langs:     newLanguages(),
+		stems:     make(map[*language]map[string]string),
+		stopMasks: make(map[string]uint16),
+		terms:     make(map[string]*term),
+		docs:      make(map[string]*doc),
+		links:     make(map[string]*doc),
+		stories:   make(map[string]*story),
 	}
 }
 
@@ -281,6 +303,9 @@ type scored struct {
 	score float64
 }
 
+// maxWalk bounds the postings one assignment walks to find candidates.
+const maxWalk = 4096
+
 // evidenceFloor is the similarity below which an article adds nothing to
 // its story's evidence: weak likenesses are everywhere and would add up.
 const evidenceFloor = 0.15
@@ -309,11 +334,10 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 	q := make([]qterm, 0, len(feats))
 	for _, f := range feats {
 		t := m.terms[f.key]
-		df := int32(0)
+		idf := idf(n, 0)
 		if t != nil {
-			df = t.df
+			idf = t.idfAt(n)
 		}
-		idf := idf(n, df)
 		qnorm += float64(f.w) * float64(f.w) * idf * idf
 		if t == nil {
 			continue
@@ -331,11 +355,17 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 		miss float64
 	}
 	byStory := make(map[string]evidence)
+	// Walk the postings of the rarest terms first, within a budget: a story
+	// is told in rare words, and the budget keeps one assignment's cost
+	// independent of the window's size.
+	slices.SortFunc(q, func(x, y qterm) int { return cmp.Compare(x.t.df, y.t.df) })
 	touched := m.touched[:0]
+	walked := 0
 	for _, qt := range q {
-		if qt.t.df > maxDF {
-			continue
+		if qt.t.df > maxDF || walked >= maxWalk {
+			break
 		}
+		walked += len(qt.t.post)
 		for _, p := range qt.t.post {
 			d := p.d
 			if d.dead {
@@ -348,14 +378,8 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 			d.acc += qt.w * p.w * qt.idf2
 		}
 	}
-	for _, d := range touched {
-		d.acc /= d.norm
-	}
-	if len(touched) > m.o.Candidates {
-		sort.Slice(touched, func(i, j int) bool { return touched[i].acc > touched[j].acc })
-		touched = touched[:m.o.Candidates]
-	}
-	for _, d := range touched {
+	m.touched = touched[:0]
+	for _, d := range topCandidates(touched, m.o.Candidates) {
 		dt := at.Sub(d.at)
 		if dt < 0 {
 			dt = -dt
@@ -402,8 +426,38 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 			best = scored{st.d, s}
 		}
 	}
-	m.touched = touched[:0]
 	return best, update
+}
+
+// topCandidates moves the k articles of ds with the highest share of their
+// weight matched by rare terms to its front and returns them. A bounded
+// selection, since the articles touched can run into the thousands and
+// only k are wanted.
+func topCandidates(ds []*doc, k int) []*doc {
+	for _, d := range ds {
+		d.acc /= d.norm
+	}
+	if len(ds) <= k {
+		return ds
+	}
+	lo := 0 // index of the smallest among ds[:k]
+	for i := 1; i < k; i++ {
+		if ds[i].acc < ds[lo].acc {
+			lo = i
+		}
+	}
+	for i := k; i < len(ds); i++ {
+		if ds[i].acc <= ds[lo].acc {
+			continue
+		}
+		ds[lo], ds[i] = ds[i], ds[lo]
+		for j := 0; j < k; j++ {
+			if ds[j].acc < ds[lo].acc {
+				lo = j
+			}
+		}
+	}
+	return ds[:k]
 }
 
 // similarity is the exact tf-idf cosine of d and the query marked with epoch
@@ -411,7 +465,7 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 func (m *Matcher) similarity(d *doc, ep uint32, n, qnorm float64) (cos, sim float64) {
 	var dot, sq, norm float64
 	for _, dt := range d.terms {
-		idf := idf(n, dt.t.df)
+		idf := dt.t.idfAt(n)
 		w := float64(dt.w) * idf
 		norm += w * w
 		if dt.t.qEpoch == ep {

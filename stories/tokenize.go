@@ -89,10 +89,16 @@ func truncate(w string) string {
 // isSpaceless reports scripts written without spaces between words, which
 // are split into overlapping character bigrams instead of words.
 func isSpaceless(r rune) bool {
+	if r < 0x0E00 { // below Thai: Latin, Greek, Cyrillic, Arabic, Hebrew, Indic
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
@@ -180,26 +186,57 @@ func tokenize(dst []token, s string, title bool, maxTokens int) []token {
 }
 
 // detect picks the language whose stop words are the most frequent among
-// the tokens: a stop-word count is enough between the languages we stem,
-// and a wrong guess only costs some stemming, never a merge by itself.
-func detect(langs []*language, toks []token) *language {
+// the first tokens: a stop-word count is enough between the languages we
+// stem, and a wrong guess only costs some stemming, never a merge by itself.
+// It uses m's cache of which languages count a word as a stop word.
+func (m *Matcher) detect(toks []token) *language {
+	var counts [16]int
+	for i := range toks {
+		if i == detectTokens {
+			break
+		}
+		if toks[i].cjk || toks[i].num {
+			continue
+		}
+		mask := m.stopMask(toks[i].word)
+		for j := 0; mask != 0; j++ {
+			if mask&1 != 0 {
+				counts[j]++
+			}
+			mask >>= 1
+		}
+	}
 	var best *language
 	bestN := 0
-	for _, l := range langs {
-		n := 0
-		for i := range toks {
-			if i == 200 {
-				break
-			}
-			if !toks[i].cjk && !toks[i].num && l.stop(toks[i].word) {
-				n++
-			}
-		}
-		if n > bestN {
-			best, bestN = l, n
+	for j, l := range m.langs {
+		if counts[j] > bestN {
+			best, bestN = l, counts[j]
 		}
 	}
 	return best
+}
+
+// detectTokens is how many tokens detect looks at.
+const detectTokens = 200
+
+// stopMask returns the set of languages (bit i for m.langs[i]) that count w as
+// a stop word, cached: detection would otherwise ask every language about
+// every word.
+func (m *Matcher) stopMask(w string) uint16 {
+	if mask, ok := m.stopMasks[w]; ok {
+		return mask
+	}
+	var mask uint16
+	for j, l := range m.langs {
+		if l.stop(w) {
+			mask |= 1 << j
+		}
+	}
+	if len(m.stopMasks) >= maxStems {
+		clear(m.stopMasks)
+	}
+	m.stopMasks[w] = mask
+	return mask
 }
 
 // stripSeparators drops the thousands and decimal separators of a number so
