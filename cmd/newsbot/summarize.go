@@ -74,6 +74,9 @@ func runSummarize(ctx context.Context, args []string, sio stdio) error {
 	if fs.NArg() == 1 {
 		src = fs.Arg(0)
 	}
+	if isURL(src) {
+		src = strings.TrimSpace(src)
+	}
 	switch {
 	case src == "-":
 		b, err := readCapped(sio.in)
@@ -81,12 +84,12 @@ func runSummarize(ctx context.Context, args []string, sio stdio) error {
 			return fmt.Errorf("summarize: reading standard input: %w", err)
 		}
 		doc.Text = string(b)
-	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
+	case isURL(src):
 		art, err := fetchArticle(ctx, src, *timeout)
 		if err != nil {
 			return err
 		}
-		doc.Text, doc.HTML = art.Text, false
+		doc.Text, doc.HTML = dropTitleLine(art.Text, art.Title), false
 		if doc.Title == "" {
 			doc.Title = art.Title
 		}
@@ -108,6 +111,18 @@ func runSummarize(ctx context.Context, args []string, sio stdio) error {
 	}
 	if !doc.HTML && looksLikeHTML(doc.Text) {
 		doc.HTML = true
+	}
+	if src == "-" || !isURL(src) {
+		// A file's own headline is its title, never a summary sentence.
+		var title string
+		if doc.HTML {
+			title, doc.Text = splitHTMLTitle(doc.Text)
+		} else {
+			title, doc.Text = splitTextArticle(doc.Text)
+		}
+		if doc.Title == "" {
+			doc.Title = title
+		}
 	}
 	sum, err := summarize.Summarize(doc, opts)
 	if err != nil {
