@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -69,11 +70,14 @@ type GuildSettings struct {
 	Sentences int    // summary length, 1-10
 	Format    Format // embed or text
 	ShowStats bool   // footer such as "3 of 41 sentences · 87% shorter"
+	// Stories groups the same story from several feeds of a channel into
+	// one post, edited as outlets join (on by default).
+	Stories bool
 }
 
 // DefaultGuildSettings returns the settings a guild has before /settings.
 func DefaultGuildSettings(guildID string, sentences int) GuildSettings {
-	return GuildSettings{GuildID: guildID, Sentences: sentences, Format: FormatEmbed, ShowStats: true}
+	return GuildSettings{GuildID: guildID, Sentences: sentences, Format: FormatEmbed, ShowStats: true, Stories: true}
 }
 
 // Subscription routes one feed's new articles to one Discord channel.
@@ -115,6 +119,43 @@ type Article struct {
 	WordsBefore    int
 	WordsAfter     int
 	CreatedAt      time.Time
+	// Story is the key of the first article of the story this one belongs
+	// to (StoryKey); "" until assigned, and the article's own key when it
+	// starts a story.
+	Story string
+	// Fingerprint digests the item's headline and text as the feed gave
+	// them: a known item whose fingerprint changes is summarized again.
+	Fingerprint string
+}
+
+// StoryKey is the story-matching identity of an article of a feed: stable
+// before the article has a database id, the same in every process.
+func StoryKey(feedID int64, identity string) string {
+	return strconv.FormatInt(feedID, 10) + "/" + identity
+}
+
+// StoryPost is the message that shows a story in a channel.
+type StoryPost struct {
+	ChannelID string
+	Story     string
+	MessageID string
+	ArticleID int64 // the article the message was posted for
+	CreatedAt time.Time
+}
+
+// Outlet is one feed's article in a story, as "Also covered by" lists it.
+type Outlet struct {
+	ArticleID int64
+	FeedID    int64
+	FeedTitle string
+	Title     string
+	Link      string
+}
+
+// TopStory is a story of a guild's feeds with how many outlets covered it.
+type TopStory struct {
+	Article Article // the story's first article
+	Outlets int     // distinct feeds
 }
 
 // MaxRanked is how many ranked sentences an article keeps: the longest
@@ -151,13 +192,22 @@ const (
 	DeliveryFailed  DeliveryState = "failed"
 )
 
+// DeliveryKind is what a delivery does in Discord.
+type DeliveryKind string
+
+const (
+	KindPost DeliveryKind = "post" // post the article (or join its story's post)
+	KindEdit DeliveryKind = "edit" // the article changed: edit the message it has
+)
+
 // Delivery is the outbox row: one article for one subscription.
 type Delivery struct {
 	ID             int64
 	SubscriptionID int64
 	ArticleID      int64
 	State          DeliveryState
-	MessageID      string // Discord message ID once posted
+	Kind           DeliveryKind
+	MessageID      string // Discord message ID once posted (the message to edit, for an edit)
 	Error          string // why it failed, or the last transient error
 	Attempts       int
 	CreatedAt      time.Time
@@ -204,9 +254,15 @@ type PollResult struct {
 	Skipped []Article
 	// Present are the identities and link keys of every item the feed
 	// lists now; pruned articles still listed are remembered longer.
-	Present    []string
-	PolledAt   time.Time
-	NextPollAt time.Time
+	Present []string
+	// Updated are known articles (by identity) that changed in substance:
+	// stored anew, and every message showing them is edited.
+	Updated []Article
+	// Fingerprints are new fingerprints (by identity) of known articles
+	// whose change was trivial: recorded so they are not compared again.
+	Fingerprints map[string]string
+	PolledAt     time.Time
+	NextPollAt   time.Time
 }
 
 // PollFailure is a failed poll of a leased feed.
@@ -260,6 +316,9 @@ type Store interface {
 	// ErrLeaseLost if the claim is gone.
 	BeginPost(ctx context.Context, deliveryID int64, owner string, now, until time.Time) error
 	MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
+	// MarkStoryPosted is MarkPosted that also records the message as the
+	// one showing the article's story in its channel (store.StoryPost).
+	MarkStoryPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
 	MarkFailed(ctx context.Context, deliveryID int64, reason string) error
 	ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
 	PendingDeliveries(ctx context.Context) (int, error)
@@ -267,6 +326,23 @@ type Store interface {
 	// and whose channel has not been told yet; MarkFailingNotified records it.
 	FailingFeedNotices(ctx context.Context) ([]Subscription, error)
 	MarkFailingNotified(ctx context.Context, subscriptionID int64) error
+
+	// Stories.
+	// ArticleFingerprints returns the stored fingerprints of a feed's
+	// articles by identity, for those it has.
+	ArticleFingerprints(ctx context.Context, feedID int64, identities []string) (map[string]string, error)
+	// RecentArticles returns articles recorded since the given time, oldest
+	// first (Summary and Story filled), to seed a story matcher.
+	RecentArticles(ctx context.Context, since time.Time, limit int) ([]Article, error)
+	// StoryPost returns the channel's message for a story posted at or after
+	// since, or ErrNotFound.
+	StoryPost(ctx context.Context, channelID, story string, since time.Time) (StoryPost, error)
+	// StoryOutlets returns the articles of a story posted in a channel, one
+	// per feed (the first), oldest first.
+	StoryOutlets(ctx context.Context, channelID, story string) ([]Outlet, error)
+	// TopStories returns the guild's stories with articles since the given
+	// time, most outlets first.
+	TopStories(ctx context.Context, guildID string, since time.Time, limit int) ([]TopStory, error)
 
 	// Reading.
 	SearchArticles(ctx context.Context, guildID, query string, limit int) ([]Article, error)

@@ -127,11 +127,13 @@ func (s *Store) MarkPosted(ctx context.Context, deliveryID int64, messageID stri
 	if at.IsZero() {
 		at = s.now()
 	}
-	return s.execOne(ctx, "mark posted", `
-		UPDATE deliveries SET state = 'posted', message_id = $2, posted_at = $3, error = '',
-			retry_at = NULL, claim_owner = NULL, claim_until = NULL, attempted_at = NULL
-		WHERE id = $1`, deliveryID, messageID, at.UTC())
+	return s.execOne(ctx, "mark posted", markPostedSQL, deliveryID, messageID, at.UTC())
 }
+
+const markPostedSQL = `
+	UPDATE deliveries SET state = 'posted', message_id = $2, posted_at = $3, error = '',
+		retry_at = NULL, claim_owner = NULL, claim_until = NULL, attempted_at = NULL
+	WHERE id = $1`
 
 // MarkFailed settles a delivery as failed for good, with the reason. A
 // delivery already posted (by a process whose claim outlived ours) stays

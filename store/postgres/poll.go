@@ -116,6 +116,10 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 				r.FeedID, cleanAll(r.Present), now)
 		}
 	}
+	updates := 0
+	if !r.NotModified {
+		updates = queueUpdates(b, r.FeedID, r.Updated, r.Fingerprints)
+	}
 	if err := queueArticles(b, r.FeedID, skipped, now, insertSkipped); err != nil {
 		return 0, wrap("record poll", err)
 	}
@@ -123,7 +127,7 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 		return 0, wrap("record poll", err)
 	}
 	br := s.pool.SendBatch(ctx, b)
-	n, err := readPoll(br, len(r.Present) > 0 && !r.NotModified, skipped, arts)
+	n, err := readPoll(br, len(r.Present) > 0 && !r.NotModified, updates, skipped, arts)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -134,7 +138,7 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 }
 
 // readPoll reads the results of RecordPoll's batch.
-func readPoll(br pgx.BatchResults, touched bool, skipped, arts []store.Article) (int, error) {
+func readPoll(br pgx.BatchResults, touched bool, updates int, skipped, arts []store.Article) (int, error) {
 	var found int
 	if err := br.QueryRow().Scan(&found); err != nil {
 		return 0, err
@@ -143,6 +147,11 @@ func readPoll(br pgx.BatchResults, touched bool, skipped, arts []store.Article) 
 		return 0, pgx.ErrNoRows
 	}
 	if touched {
+		if _, err := br.Exec(); err != nil {
+			return 0, err
+		}
+	}
+	for range updates {
 		if _, err := br.Exec(); err != nil {
 			return 0, err
 		}
@@ -183,9 +192,9 @@ func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (sto
 const insertArticleSQL = `
 WITH a AS (
 	INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url, published,
-		summary, ranked, keywords, sentences_total, words_before, words_after, created_at)
+		summary, ranked, keywords, sentences_total, words_before, words_after, created_at, story, fingerprint)
 	SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz,
-		$9::text[], $17::jsonb, $10::text[], $11::int, $12::int, $13::int, $14::timestamptz
+		$9::text[], $17::jsonb, $10::text[], $11::int, $12::int, $13::int, $14::timestamptz, $18::text, $19::text
 	WHERE NOT EXISTS (
 		SELECT 1 FROM pruned_articles p
 		WHERE p.feed_id = $1 AND (p.identity = $2 OR ($3 <> '' AND p.link_key = $3)))
@@ -245,7 +254,8 @@ func queueArticles(b *pgx.Batch, feedID int64, arts []store.Article, now time.Ti
 		}
 		b.Queue(insertArticleSQL, feedID, clean(identity), clean(a.LinkKey), clean(a.Link), clean(a.Title),
 			clean(a.Author), clean(a.ImageURL), nullTime(a.Published), cleanAll(a.Summary), cleanAll(a.Keywords),
-			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, mode == insertDeliver, mode == insertSkipped, cleanRanked(ranked))
+			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, mode == insertDeliver, mode == insertSkipped, cleanRanked(ranked),
+			clean(a.Story), clean(a.Fingerprint))
 	}
 	return nil
 }

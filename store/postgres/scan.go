@@ -38,12 +38,12 @@ func subDest(s *store.Subscription) (dest []any, done func()) {
 }
 
 const articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
-	a.published, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
+	a.published, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at, a.story, a.fingerprint`
 
 func articleDest(a *store.Article) (dest []any, done func()) {
 	var published *time.Time
 	dest = []any{&a.ID, &a.FeedID, &a.Identity, &a.LinkKey, &a.Link, &a.Title, &a.Author, &a.ImageURL,
-		&published, &a.Summary, &a.Ranked, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt}
+		&published, &a.Summary, &a.Ranked, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt, &a.Story, &a.Fingerprint}
 	return dest, func() {
 		a.Published = timeOf(published)
 		a.CreatedAt = a.CreatedAt.UTC()
@@ -53,12 +53,12 @@ func articleDest(a *store.Article) (dest []any, done func()) {
 }
 
 const deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error,
-	d.attempts, d.created_at, d.attempted_at`
+	d.attempts, d.created_at, d.attempted_at, d.kind`
 
 func deliveryDest(d *store.Delivery) (dest []any, done func()) {
 	var attempted *time.Time
 	dest = []any{&d.ID, &d.SubscriptionID, &d.ArticleID, &d.State, &d.MessageID, &d.Error,
-		&d.Attempts, &d.CreatedAt, &attempted}
+		&d.Attempts, &d.CreatedAt, &attempted, &d.Kind}
 	return dest, func() {
 		d.CreatedAt = d.CreatedAt.UTC()
 		d.AttemptedAt = timeOf(attempted)

@@ -170,8 +170,8 @@ func (s *Store) MarkFailingNotified(ctx context.Context, subscriptionID int64) e
 func (s *Store) GuildSettings(ctx context.Context, guildID string, defaultSentences int) (store.GuildSettings, error) {
 	g := store.GuildSettings{GuildID: guildID}
 	err := s.pool.QueryRow(ctx,
-		`SELECT sentences, format, show_stats FROM guild_settings WHERE guild_id = $1`, guildID).
-		Scan(&g.Sentences, &g.Format, &g.ShowStats)
+		`SELECT sentences, format, show_stats, stories FROM guild_settings WHERE guild_id = $1`, guildID).
+		Scan(&g.Sentences, &g.Format, &g.ShowStats, &g.Stories)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.DefaultGuildSettings(guildID, defaultSentences), nil
 	}
@@ -184,10 +184,11 @@ func (s *Store) GuildSettings(ctx context.Context, guildID string, defaultSenten
 // SaveGuildSettings creates or replaces the guild's settings.
 func (s *Store) SaveGuildSettings(ctx context.Context, g store.GuildSettings) error {
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO guild_settings (guild_id, sentences, format, show_stats) VALUES ($1, $2, $3, $4)
+		INSERT INTO guild_settings (guild_id, sentences, format, show_stats, stories) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (guild_id) DO UPDATE SET
-			sentences = excluded.sentences, format = excluded.format, show_stats = excluded.show_stats`,
-		g.GuildID, g.Sentences, string(g.Format), g.ShowStats)
+			sentences = excluded.sentences, format = excluded.format, show_stats = excluded.show_stats,
+			stories = excluded.stories`,
+		g.GuildID, g.Sentences, string(g.Format), g.ShowStats, g.Stories)
 	return wrap("save guild settings", err)
 }
 

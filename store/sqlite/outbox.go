@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"math"
 	"time"
 
@@ -157,9 +158,33 @@ func queryDeliveries(ctx context.Context, q querier, full bool, where string, ar
 
 // MarkPosted records a delivery as posted with its Discord message.
 func (s *Store) MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error {
-	return wrap("mark posted", s.updateOne(ctx, `UPDATE deliveries SET
+	return wrap("mark posted", s.write(ctx, func(tx *sql.Tx) error {
+		return markPosted(ctx, tx, deliveryID, messageID, at)
+	}))
+}
+
+// MarkStoryPosted is MarkPosted that also makes the message the one showing
+// the article's story in its channel, in the same transaction.
+func (s *Store) MarkStoryPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error {
+	return wrap("mark story posted", s.write(ctx, func(tx *sql.Tx) error {
+		if err := markPosted(ctx, tx, deliveryID, messageID, at); err != nil {
+			return err
+		}
+		return recordStoryPost(ctx, tx, deliveryID, messageID, at)
+	}))
+}
+
+func markPosted(ctx context.Context, tx *sql.Tx, deliveryID int64, messageID string, at time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE deliveries SET
 			state = 'posted', message_id = ?, posted_at = ?, error = '', claim_owner = '', claim_until = NULL, attempted_at = NULL
-		WHERE id = ?`, messageID, ts(at), deliveryID))
+		WHERE id = ?`, messageID, ts(at), deliveryID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(err, store.ErrNotFound)
+	}
+	return nil
 }
 
 // MarkFailed records a delivery as failed for good. One already posted (by

@@ -95,6 +95,12 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 		if err := touchPruned(ctx, tx, r.FeedID, r.Present, now); err != nil {
 			return err
 		}
+		if err := updateArticles(ctx, tx, r.FeedID, r.Updated); err != nil {
+			return err
+		}
+		if err := refingerprint(ctx, tx, r.FeedID, r.Fingerprints); err != nil {
+			return err
+		}
 		skipped, err := s.insertArticles(ctx, tx, r.FeedID, r.Skipped, now, false)
 		if err != nil {
 			return err
@@ -146,8 +152,8 @@ func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, ar
 		return 0, nil
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url,
-			published_at, summary, ranked, keywords, sentences_total, words_before, words_after, created_at)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+			published_at, summary, ranked, keywords, sentences_total, words_before, words_after, created_at, story, fingerprint)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
 		WHERE NOT (`+knownSQL+`)
 		ON CONFLICT (feed_id, identity) DO NOTHING`)
 	if err != nil {
@@ -173,7 +179,7 @@ func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, ar
 		}
 		res, err := insert.ExecContext(ctx, feedID, identity, a.LinkKey, a.Link, a.Title, a.Author, a.ImageURL,
 			ts(a.Published), encodeList(a.Summary), encodeRanked(a.Ranked), encodeList(a.Keywords),
-			a.SentencesTotal, a.WordsBefore, a.WordsAfter, ts(now))
+			a.SentencesTotal, a.WordsBefore, a.WordsAfter, ts(now), a.Story, a.Fingerprint)
 		if err != nil {
 			return 0, fmt.Errorf("article %q: %w", identity, err)
 		}

@@ -16,8 +16,8 @@ const (
 	subCols = `s.id, s.guild_id, s.channel_id, s.feed_id, s.created_by, s.created_at,
 		s.paused, s.pause_reason, s.failing_notified`
 	articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
-		a.published_at, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at`
-	deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error, d.attempts, d.created_at, d.attempted_at`
+		a.published_at, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at, a.story, a.fingerprint`
+	deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error, d.attempts, d.created_at, d.attempted_at, d.kind`
 )
 
 // RETURNING clauses take unqualified column names.
@@ -73,14 +73,14 @@ func (r *subFeedRow) sub() store.Subscription {
 }
 
 type articleRow struct {
-	a                  store.Article
+	a                         store.Article
 	published, created        sql.NullInt64
 	summary, ranked, keywords string
 }
 
 func (r *articleRow) dest() []any {
 	return []any{&r.a.ID, &r.a.FeedID, &r.a.Identity, &r.a.LinkKey, &r.a.Link, &r.a.Title, &r.a.Author, &r.a.ImageURL,
-		&r.published, &r.summary, &r.ranked, &r.keywords, &r.a.SentencesTotal, &r.a.WordsBefore, &r.a.WordsAfter, &r.created}
+		&r.published, &r.summary, &r.ranked, &r.keywords, &r.a.SentencesTotal, &r.a.WordsBefore, &r.a.WordsAfter, &r.created, &r.a.Story, &r.a.Fingerprint}
 }
 
 func (r *articleRow) article() (store.Article, error) {
@@ -99,17 +99,17 @@ func (r *articleRow) article() (store.Article, error) {
 
 type deliveryRow struct {
 	d                  store.Delivery
-	state              string
+	state, kind        string
 	created, attempted sql.NullInt64
 }
 
 func (r *deliveryRow) dest() []any {
-	return []any{&r.d.ID, &r.d.SubscriptionID, &r.d.ArticleID, &r.state, &r.d.MessageID, &r.d.Error, &r.d.Attempts, &r.created, &r.attempted}
+	return []any{&r.d.ID, &r.d.SubscriptionID, &r.d.ArticleID, &r.state, &r.d.MessageID, &r.d.Error, &r.d.Attempts, &r.created, &r.attempted, &r.kind}
 }
 
 func (r *deliveryRow) delivery() store.Delivery {
 	d := r.d
-	d.State = store.DeliveryState(r.state)
+	d.State, d.Kind = store.DeliveryState(r.state), store.DeliveryKind(r.kind)
 	d.CreatedAt, d.AttemptedAt = fromTS(r.created), fromTS(r.attempted)
 	return d
 }

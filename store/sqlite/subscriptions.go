@@ -174,8 +174,8 @@ func (s *Store) MarkFailingNotified(ctx context.Context, subscriptionID int64) e
 func (s *Store) GuildSettings(ctx context.Context, guildID string, defaultSentences int) (store.GuildSettings, error) {
 	g := store.GuildSettings{GuildID: guildID}
 	var format string
-	err := s.db.QueryRowContext(ctx, `SELECT sentences, format, show_stats FROM guild_settings WHERE guild_id = ?`, guildID).
-		Scan(&g.Sentences, &format, &g.ShowStats)
+	err := s.db.QueryRowContext(ctx, `SELECT sentences, format, show_stats, stories FROM guild_settings WHERE guild_id = ?`, guildID).
+		Scan(&g.Sentences, &format, &g.ShowStats, &g.Stories)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.DefaultGuildSettings(guildID, defaultSentences), nil
 	}
@@ -189,10 +189,10 @@ func (s *Store) GuildSettings(ctx context.Context, guildID string, defaultSenten
 // SaveGuildSettings stores the guild's settings.
 func (s *Store) SaveGuildSettings(ctx context.Context, g store.GuildSettings) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO guild_settings (guild_id, sentences, format, show_stats) VALUES (?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO guild_settings (guild_id, sentences, format, show_stats, stories) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (guild_id) DO UPDATE SET
-				sentences = excluded.sentences, format = excluded.format, show_stats = excluded.show_stats`,
-			g.GuildID, g.Sentences, string(g.Format), g.ShowStats)
+				sentences = excluded.sentences, format = excluded.format, show_stats = excluded.show_stats, stories = excluded.stories`,
+			g.GuildID, g.Sentences, string(g.Format), g.ShowStats, g.Stories)
 		return err
 	})
 	return wrap("save guild settings", err)

@@ -101,6 +101,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BeginPost", testBeginPost},
 		{"RenewFeedLease", testRenewFeedLease},
 		{"RecordPollSkipped", testRecordPollSkipped},
+		{"StoryPosts", testStoryPosts},
+		{"ArticleUpdatesBecomeEdits", testArticleUpdatesBecomeEdits},
+		{"TopStories", testTopStories},
+		{"RecentArticles", testRecentArticles},
 		{"ConcurrentClaimDueFeeds", testConcurrentClaimDueFeeds},
 		{"ConcurrentClaimDeliveries", testConcurrentClaimDeliveries},
 		{"ConcurrentRecordPoll", testConcurrentRecordPoll},
@@ -530,8 +534,8 @@ func testGuildSettings(e *env) {
 		t.Errorf("defaults = %+v, want %+v", got, want)
 	}
 	for _, want := range []store.GuildSettings{
-		{GuildID: "g1", Sentences: 5, Format: store.FormatText, ShowStats: false},
-		{GuildID: "g1", Sentences: 1, Format: store.FormatEmbed, ShowStats: true},
+		{GuildID: "g1", Sentences: 5, Format: store.FormatText, ShowStats: false, Stories: true},
+		{GuildID: "g1", Sentences: 1, Format: store.FormatEmbed, ShowStats: true, Stories: false},
 	} {
 		if err := e.st.SaveGuildSettings(e.ctx, want); err != nil {
 			t.Fatal(err)
@@ -1547,6 +1551,150 @@ func testRecordPollSkipped(e *env) {
 	}
 	if subs, _ := e.st.ListSubscriptions(e.ctx, "g"); subs[0].Feed.SkippedItems != 3 {
 		t.Errorf("SkippedItems = %d after a known item, want 3", subs[0].Feed.SkippedItems)
+	}
+}
+
+// --- stories ---
+
+// storyArticle is a fixture article of the given story.
+func storyArticle(key, story string) store.Article {
+	a := article(key)
+	a.Story = story
+	a.Fingerprint = "fp-" + key
+	return a
+}
+
+// testStoryPosts: the message that shows a story in a channel, and the
+// outlets posted there.
+func testStoryPosts(e *env) {
+	t := e.t
+	a := e.subscribe("g", "c", 1)
+	b := e.subscribe("g", "c", 2)
+	other := e.subscribe("g", "elsewhere", 2)
+	const story = "1/guid:x"
+	e.poll(a.FeedID, storyArticle("x", story))
+	e.poll(b.FeedID, storyArticle("y", story))
+	ds := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0, Limit: 10, Lease: time.Minute})
+	if len(ds) != 3 {
+		t.Fatalf("claimed %d", len(ds))
+	}
+	byKey := map[string]store.Delivery{}
+	for _, d := range ds {
+		byKey[d.Subscription.ChannelID+"/"+d.Article.Title] = d
+		if d.Article.Story != story || d.Kind != store.KindPost {
+			t.Errorf("delivery %d: story %q, kind %q", d.ID, d.Article.Story, d.Kind)
+		}
+	}
+	wantErr(t, "StoryPost before any post", func() error { _, err := e.st.StoryPost(e.ctx, "c", story, t0.Add(-time.Hour)); return err }(), store.ErrNotFound)
+	x, y := byKey["c/Title x"], byKey["c/Title y"]
+	if err := e.st.MarkStoryPosted(e.ctx, x.ID, "m1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.MarkPosted(e.ctx, y.ID, "m1", t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.MarkStoryPosted(e.ctx, byKey["elsewhere/Title y"].ID, "m9", t0); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.st.StoryPost(e.ctx, "c", story, t0.Add(-time.Hour))
+	if err != nil || p.MessageID != "m1" || p.ArticleID != x.ArticleID {
+		t.Fatalf("StoryPost = %+v, %v; want m1 for article %d", p, err, x.ArticleID)
+	}
+	wantTime(t, "StoryPost.CreatedAt", p.CreatedAt, t0)
+	wantErr(t, "StoryPost older than the window", func() error { _, err := e.st.StoryPost(e.ctx, "c", story, t0.Add(time.Hour)); return err }(), store.ErrNotFound)
+	outlets, err := e.st.StoryOutlets(e.ctx, "c", story)
+	if err != nil || len(outlets) != 2 || outlets[0].ArticleID != x.ArticleID || outlets[1].FeedTitle != "Feed 2" || outlets[1].Link != article("y").Link {
+		t.Errorf("StoryOutlets = %+v, %v", outlets, err)
+	}
+	// The same message shown for a newer article keeps its age; another
+	// message restarts it.
+	if err := e.st.MarkStoryPosted(e.ctx, y.ID, "m1", t0.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := e.st.StoryPost(e.ctx, "c", story, t0.Add(-time.Hour)); p.ArticleID != y.ArticleID || !p.CreatedAt.Equal(t0) {
+		t.Errorf("after moving to y: %+v", p)
+	}
+	if got, _ := e.st.StoryOutlets(e.ctx, "nowhere", story); len(got) != 0 {
+		t.Errorf("outlets of another channel: %+v", got)
+	}
+	_ = other
+}
+
+// testArticleUpdatesBecomeEdits: a changed article is stored anew and every
+// message that shows it is edited through the outbox.
+func testArticleUpdatesBecomeEdits(e *env) {
+	t := e.t
+	sub := e.subscribe("g", "c", 1)
+	e.poll(sub.FeedID, storyArticle("u", "1/guid:u"), storyArticle("v", "1/guid:v"))
+	for _, d := range e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0, Limit: 10, Lease: time.Minute}) {
+		if err := e.st.MarkPosted(e.ctx, d.ID, "msg-"+d.Article.Title, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fps, err := e.st.ArticleFingerprints(e.ctx, sub.FeedID, []string{"guid:u", "guid:v", "guid:none"})
+	if err != nil || len(fps) != 2 || fps["guid:u"] != "fp-u" {
+		t.Fatalf("ArticleFingerprints = %v, %v", fps, err)
+	}
+	changed := storyArticle("u", "1/guid:u")
+	changed.Title, changed.Summary, changed.Fingerprint = "Title u, updated", []string{"New facts."}, "fp-u2"
+	_, err = e.st.RecordPoll(e.ctx, store.PollResult{FeedID: sub.FeedID, Owner: "p", PolledAt: t0, NextPollAt: t0,
+		Updated: []store.Article{changed}, Fingerprints: map[string]string{"guid:v": "fp-v2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0, Limit: 10, Lease: time.Minute})
+	if len(ds) != 1 || ds[0].Kind != store.KindEdit || ds[0].MessageID != "msg-Title u" || ds[0].Article.Title != "Title u, updated" ||
+		!slices.Equal(ds[0].Article.Summary, changed.Summary) {
+		t.Fatalf("claimed %+v, want one edit of msg-Title u with the new title", ds)
+	}
+	if fps, _ := e.st.ArticleFingerprints(e.ctx, sub.FeedID, []string{"guid:u", "guid:v"}); fps["guid:u"] != "fp-u2" || fps["guid:v"] != "fp-v2" {
+		t.Errorf("fingerprints after update: %v", fps)
+	}
+	if err := e.st.MarkPosted(e.ctx, ds[0].ID, ds[0].MessageID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.pending(); got != 0 {
+		t.Errorf("pending = %d after the edit", got)
+	}
+}
+
+// testTopStories: a guild's stories, most outlets first.
+func testTopStories(e *env) {
+	t := e.t
+	var subs []store.Subscription
+	for i := 1; i <= 3; i++ {
+		subs = append(subs, e.subscribe("g", "c", i))
+	}
+	e.subscribe("other", "c", 4)
+	const big, small = "1/guid:b1", "1/guid:s1"
+	e.poll(subs[0].FeedID, storyArticle("b1", big), storyArticle("s1", small))
+	e.poll(subs[1].FeedID, storyArticle("b2", big))
+	e.poll(subs[2].FeedID, storyArticle("b3", big))
+	other, _ := e.st.ListSubscriptions(e.ctx, "other")
+	e.poll(other[0].FeedID, storyArticle("s2", small), storyArticle("s3", small))
+	top, err := e.st.TopStories(e.ctx, "g", t0.Add(-time.Hour), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) != 2 || top[0].Outlets != 3 || top[0].Article.Title != "Title b1" || top[1].Outlets != 1 || top[1].Article.Title != "Title s1" {
+		t.Errorf("TopStories = %+v", top)
+	}
+	if top, _ := e.st.TopStories(e.ctx, "g", t0.Add(time.Hour), 10); len(top) != 0 {
+		t.Errorf("TopStories after the window = %+v", top)
+	}
+}
+
+// testRecentArticles: what a story matcher is seeded with.
+func testRecentArticles(e *env) {
+	t := e.t
+	sub := e.subscribe("g", "c", 1)
+	e.poll(sub.FeedID, storyArticle("r1", "1/guid:r1"), storyArticle("r2", "1/guid:r1"))
+	got, err := e.st.RecentArticles(e.ctx, t0.Add(-time.Hour), 10)
+	if err != nil || len(got) != 2 || got[0].Title != "Title r1" || got[1].Story != "1/guid:r1" || len(got[1].Summary) == 0 {
+		t.Errorf("RecentArticles = %+v, %v", got, err)
+	}
+	if got, _ := e.st.RecentArticles(e.ctx, t0.Add(time.Hour), 10); len(got) != 0 {
+		t.Errorf("RecentArticles after = %d", len(got))
 	}
 }
 

@@ -1,0 +1,210 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"newsbot/store"
+)
+
+// ArticleFingerprints returns the fingerprints the feed's articles were
+// stored with, by identity.
+func (s *Store) ArticleFingerprints(ctx context.Context, feedID int64, identities []string) (map[string]string, error) {
+	out := make(map[string]string, len(identities))
+	if len(identities) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(identities)
+	if err != nil {
+		return nil, wrap("article fingerprints", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT identity, fingerprint FROM articles
+		WHERE feed_id = ? AND identity IN (SELECT value FROM json_each(?))`, feedID, string(list))
+	if err != nil {
+		return nil, wrap("article fingerprints", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, fp string
+		if err := rows.Scan(&id, &fp); err != nil {
+			return nil, wrap("article fingerprints", err)
+		}
+		out[id] = fp
+	}
+	return out, wrap("article fingerprints", rows.Err())
+}
+
+// RecentArticles returns articles recorded since the given time, oldest first.
+func (s *Store) RecentArticles(ctx context.Context, since time.Time, limit int) ([]store.Article, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	arts, err := s.queryArticles(ctx, `WHERE a.created_at >= ? ORDER BY a.id LIMIT ?`, ts(since), limit)
+	return arts, wrap("recent articles", err)
+}
+
+func (s *Store) queryArticles(ctx context.Context, where string, args ...any) ([]store.Article, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+articleCols+` FROM articles a `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.Article{}
+	for rows.Next() {
+		var r articleRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, err
+		}
+		a, err := r.article()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// StoryPost returns the channel's message for a story posted since the
+// given time.
+func (s *Store) StoryPost(ctx context.Context, channelID, story string, since time.Time) (store.StoryPost, error) {
+	p := store.StoryPost{ChannelID: channelID, Story: story}
+	var created sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT message_id, article_id, created_at FROM story_posts
+		WHERE channel_id = ? AND story = ? AND created_at >= ?`, channelID, story, ts(since)).
+		Scan(&p.MessageID, &p.ArticleID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.StoryPost{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.StoryPost{}, wrap("story post", err)
+	}
+	p.CreatedAt = fromTS(created)
+	return p, nil
+}
+
+// StoryOutlets returns the first article of each feed posted in the channel
+// for the story, oldest first.
+func (s *Store) StoryOutlets(ctx context.Context, channelID, story string) ([]store.Outlet, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.feed_id, f.title, a.title, a.link
+		FROM deliveries d
+		JOIN subscriptions s ON s.id = d.subscription_id
+		JOIN articles a ON a.id = d.article_id
+		JOIN feeds f ON f.id = a.feed_id
+		WHERE s.channel_id = ? AND a.story = ? AND d.state = 'posted'
+		ORDER BY d.posted_at, d.id`, channelID, story)
+	if err != nil {
+		return nil, wrap("story outlets", err)
+	}
+	defer rows.Close()
+	return scanOutlets(rows)
+}
+
+func scanOutlets(rows *sql.Rows) ([]store.Outlet, error) {
+	out := []store.Outlet{}
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var o store.Outlet
+		if err := rows.Scan(&o.ArticleID, &o.FeedID, &o.FeedTitle, &o.Title, &o.Link); err != nil {
+			return nil, wrap("story outlets", err)
+		}
+		if !seen[o.FeedID] {
+			seen[o.FeedID] = true
+			out = append(out, o)
+		}
+	}
+	return out, wrap("story outlets", rows.Err())
+}
+
+// TopStories returns the stories of the guild's feeds with articles since
+// the given time, most outlets (distinct feeds) first, each with its first
+// article among those feeds.
+func (s *Store) TopStories(ctx context.Context, guildID string, since time.Time, limit int) ([]store.TopStory, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT min(a.id), count(DISTINCT a.feed_id) AS outlets
+		FROM articles a
+		WHERE a.story <> '' AND a.created_at >= ?
+		  AND a.feed_id IN (SELECT feed_id FROM subscriptions WHERE guild_id = ?)
+		GROUP BY a.story
+		ORDER BY outlets DESC, max(a.id) DESC
+		LIMIT ?`, ts(since), guildID, limit)
+	if err != nil {
+		return nil, wrap("top stories", err)
+	}
+	var top []store.TopStory
+	for rows.Next() {
+		var t store.TopStory
+		if err := rows.Scan(&t.Article.ID, &t.Outlets); err != nil {
+			rows.Close()
+			return nil, wrap("top stories", err)
+		}
+		top = append(top, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("top stories", err)
+	}
+	for i := range top {
+		arts, err := s.queryArticles(ctx, `WHERE a.id = ?`, top[i].Article.ID)
+		if err != nil || len(arts) != 1 {
+			return nil, wrap("top stories", errors.Join(err, store.ErrNotFound))
+		}
+		top[i].Article = arts[0]
+	}
+	if top == nil {
+		top = []store.TopStory{}
+	}
+	return top, nil
+}
+
+// updateArticles stores changed articles anew and turns each posted
+// delivery of them back into pending edits of their messages.
+func updateArticles(ctx context.Context, tx *sql.Tx, feedID int64, arts []store.Article) error {
+	for _, a := range arts {
+		var id int64
+		err := tx.QueryRowContext(ctx, `UPDATE articles SET title = ?, author = ?, image_url = ?, summary = ?, ranked = ?,
+				keywords = ?, sentences_total = ?, words_before = ?, words_after = ?, fingerprint = ?
+			WHERE feed_id = ? AND identity = ? RETURNING id`,
+			a.Title, a.Author, a.ImageURL, encodeList(a.Summary), encodeRanked(a.Ranked), encodeList(a.Keywords),
+			a.SentencesTotal, a.WordsBefore, a.WordsAfter, a.Fingerprint, feedID, a.Identity).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // pruned meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', kind = 'edit', attempts = 0,
+				retry_at = NULL, error = '', claim_owner = '', claim_until = NULL
+			WHERE article_id = ? AND state = 'posted' AND message_id <> ''`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refingerprint records new fingerprints of articles whose change was not
+// one of substance, so they are not summarized again on every poll.
+func refingerprint(ctx context.Context, tx *sql.Tx, feedID int64, fps map[string]string) error {
+	for identity, fp := range fps {
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET fingerprint = ? WHERE feed_id = ? AND identity = ?`, fp, feedID, identity); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordStoryPost makes a posted delivery's message the one that shows its
+// article's story in the channel (a new post, or the same message shown
+// for a newer article of the same feed).
+func recordStoryPost(ctx context.Context, tx *sql.Tx, deliveryID int64, messageID string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO story_posts (channel_id, story, message_id, article_id, created_at)
+		SELECT s.channel_id, a.story, ?1, a.id, ?2
+		FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id JOIN articles a ON a.id = d.article_id
+		WHERE d.id = ?3 AND a.story <> ''
+		ON CONFLICT (channel_id, story) DO UPDATE SET
+			article_id = excluded.article_id,
+			created_at = CASE WHEN story_posts.message_id = excluded.message_id THEN story_posts.created_at ELSE excluded.created_at END,
+			message_id = excluded.message_id`, messageID, ts(at), deliveryID)
+	return err
+}
