@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"newsbot/store"
@@ -35,8 +36,11 @@ func (b *Builder) Discover(ctx context.Context, url string) (*Result, error) {
 }
 
 // Article summarizes it in at most sentences sentences. It never fails: when
-// the page can't be fetched or extracted, the feed's own text is used, and an
-// item with no text at all gets an empty summary.
+// the page can't be fetched or extracted, the feed's own text is used; a
+// text too short to summarize is the summary as it is, and an item with no
+// text at all gets an empty summary. A publisher's proper summary
+// (Item.PublisherSummary) is what gets summarized, and the page is not
+// fetched to replace it.
 func (b *Builder) Article(ctx context.Context, it Item, sentences int) store.Article {
 	identity, linkKey := Identity(it)
 	a := store.Article{
@@ -47,11 +51,11 @@ func (b *Builder) Article(ctx context.Context, it Item, sentences int) store.Art
 		a.Published = b.now()
 	}
 	text := it.Content
-	if !b.Offline && it.Link != "" && WordCount(text) < FullTextBelow {
+	if !b.Offline && it.Link != "" && !it.PublisherSummary && WordCount(text) < FullTextBelow {
 		page, err := b.Fetcher.FetchArticle(ctx, it.Link)
 		switch {
 		case err != nil:
-			b.log().Debug("full text unavailable; using the feed's text", "link", it.Link, "err", err)
+			b.log().Debug("full text unavailable; using the feed's text", "link", Redact(it.Link), "err", err)
 		case WordCount(page.Text) > WordCount(text):
 			text = page.Text
 			if a.ImageURL == "" {
@@ -62,8 +66,36 @@ func (b *Builder) Article(ctx context.Context, it Item, sentences int) store.Art
 			}
 		}
 	}
-	summarizeInto(&a, text, sentences)
+	if !summarizeInto(&a, text, sentences) {
+		// Too short or too plain to summarize ("Comments", one line): the
+		// reader gets it as written. No text at all gives no summary,
+		// never a placeholder sentence.
+		a.Summary = shortText(text)
+	}
 	return a
+}
+
+// maxSummarizeBytes bounds the text given to the summarizer. News articles
+// are a few tens of KB of text; a feed's 10 MB item is cut here rather
+// than cost the summarizer memory and time on every poll.
+const maxSummarizeBytes = 512 << 10
+
+// shortText is a text the summarizer could not use, as the summary: its
+// paragraphs as they are, within the summary's length.
+func shortText(text string) []string {
+	var out []string
+	total := 0
+	for p := range strings.SplitSeq(text, "\n") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if total+len(p) > summaryChars {
+			break
+		}
+		total += len(p)
+		out = append(out, p)
+	}
+	return out
 }
 
 // SummarizeURL fetches any article page and summarizes it (/summarize).
@@ -82,6 +114,9 @@ func (b *Builder) SummarizeURL(ctx context.Context, url string, sentences int) (
 // summarizeInto fills the summary fields; false when there was nothing to
 // summarize.
 func summarizeInto(a *store.Article, text string, sentences int) bool {
+	if len(text) > maxSummarizeBytes {
+		text = strings.ToValidUTF8(text[:maxSummarizeBytes], "")
+	}
 	sum, err := summarize.Summarize(summarize.Document{Title: a.Title, Text: text},
 		summarize.Options{Sentences: sentences, MaxChars: summaryChars})
 	if err != nil {

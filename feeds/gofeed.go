@@ -3,6 +3,7 @@ package feeds
 import (
 	"bytes"
 	"regexp"
+	"strings"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/rss"
@@ -84,27 +85,57 @@ func restore(s *string, text string) {
 	}
 }
 
-// atomHTMLTypeRE finds the type attribute of an Atom text construct that
-// gofeed would parse as HTML.
-var atomHTMLTypeRE = regexp.MustCompile(`(?i)(<(?:[a-z_][\w.-]*:)?(?:content|summary|title|subtitle|rights|tagline|info|copyright)\b[^>]*?\btype\s*=\s*["'])(html|xhtml|application/xhtml\+xml)(["'])`)
+// atomTextTagRE finds the start tag of an Atom text construct.
+var atomTextTagRE = regexp.MustCompile(`(?i)<(?:[a-z_][\w.-]*:)?(?:content|summary|title|subtitle|rights|tagline|info|copyright)\b[^>]*>`)
 
-// plainAtomText renames the html and xhtml types of Atom text constructs so
-// gofeed handles them as it handles text: type="html" becomes "text" (the
-// entities are decoded, which is all html needs), and the xhtml types
-// become an unknown type, whose markup gofeed returns as written. Either
-// way gofeed builds no HTML tree; the text converter does the rest.
+// typeAttrRE and base64ModeRE find a text construct's type and mode.
+var (
+	typeAttrRE   = regexp.MustCompile(`(?i)(\btype\s*=\s*["'])([^"']*)(["'])`)
+	base64ModeRE = regexp.MustCompile(`(?i)\bmode\s*=\s*["']\s*base64\s*["']`)
+)
+
+// opaqueType is a type gofeed does not know: it returns such content as
+// written, or base64-decoded when its mode says base64.
+const opaqueType = "x-newsbot-markup"
+
+// plainAtomText rewrites the type attributes of Atom text constructs so
+// gofeed builds no HTML tree and decodes what it should:
+//   - type="html" becomes "text": gofeed decodes the entities, which is
+//     all html needs;
+//   - the xhtml types become opaqueType, whose markup gofeed returns as
+//     written;
+//   - any type with mode="base64" (Atom 0.3, still served) becomes
+//     opaqueType too, which gofeed base64-decodes; left as "text/html" it
+//     would post the base64 itself.
+//
+// The text converter does the rest.
 func plainAtomText(body []byte) []byte {
-	if !bytes.Contains(body, []byte("html")) || !atomHTMLTypeRE.Match(body) {
+	if !bytes.Contains(body, []byte("html")) && !bytes.Contains(body, []byte("base64")) {
 		return body
 	}
-	return atomHTMLTypeRE.ReplaceAllFunc(body, func(m []byte) []byte {
-		sub := atomHTMLTypeRE.FindSubmatch(m)
-		typ := "x-newsbot-markup"
-		if bytes.EqualFold(sub[2], []byte("html")) {
-			typ = "text"
-		}
-		out := append([]byte{}, sub[1]...)
-		out = append(out, typ...)
-		return append(out, sub[3]...)
-	})
+	return atomTextTagRE.ReplaceAllFunc(body, retypeTag)
+}
+
+// retypeTag rewrites one start tag's type attribute, as plainAtomText says.
+func retypeTag(tag []byte) []byte {
+	m := typeAttrRE.FindSubmatchIndex(tag)
+	if m == nil {
+		return tag
+	}
+	typ := strings.ToLower(strings.TrimSpace(string(tag[m[4]:m[5]])))
+	var repl string
+	switch {
+	case base64ModeRE.Match(tag):
+		repl = opaqueType
+	case typ == "html":
+		repl = "text"
+	case strings.Contains(typ, "xhtml"):
+		repl = opaqueType
+	default:
+		return tag
+	}
+	out := make([]byte, 0, len(tag)+len(repl))
+	out = append(out, tag[:m[4]]...)
+	out = append(out, repl...)
+	return append(out, tag[m[5]:]...)
 }

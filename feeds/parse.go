@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
@@ -33,9 +34,15 @@ type Item struct {
 	// Published is the publication (else update) time; zero when the feed
 	// gives none.
 	Published time.Time
-	// Content is plain text: the longer of the item's content and its
-	// description, markup removed, paragraphs separated by blank lines.
+	// Content is plain text, markup removed, paragraphs separated by blank
+	// lines: the item's own summary when it is a proper one (see
+	// PublisherSummary), else the longer of its content and its
+	// description.
 	Content string
+	// PublisherSummary is set when Content is the publisher's own summary,
+	// chosen over a longer content: it is posted as written, and the
+	// article page is not fetched to replace it.
+	PublisherSummary bool
 }
 
 // Parse reads a feed. contentType (the HTTP header, may be empty) helps
@@ -75,7 +82,7 @@ func parseDocument(body []byte, contentType, feedURL, base string) (*Feed, error
 	case '<':
 		body = decodeXML(body, contentType)
 		body, cut = checkStructure(body)
-		if cut != nil && !errors.Is(cut, ErrTruncated) {
+		if body == nil {
 			return nil, cut
 		}
 		body = plainAtomText(body)
@@ -276,21 +283,95 @@ func convertItem(gi *gofeed.Item, base *url.URL) Item {
 		it.Published = gi.UpdatedParsed.UTC()
 	}
 
-	candidates := []string{gi.Content, gi.Description, mediaText(gi.Extensions, "description")}
+	it.Content, it.PublisherSummary = itemText(gi)
+	it.ImageURL = resolveLink(itemBase, itemImage(gi))
+	return it
+}
+
+// itemText chooses an item's text. Feeds put a summary in the description
+// (RSS description, Atom summary, media:description, itunes:summary) and
+// the article in the content. When the summary is a proper one, several
+// sentences of the publisher's own choosing, it says what the article is
+// about better than a summary of the article computed here, which is
+// taken from a page of HTML that may well carry captions, asides and
+// "read more" lines; so it wins. Anything else (no summary, a one-line
+// teaser, an excerpt cut from the content's start) leaves the longer of
+// the two, as before.
+func itemText(gi *gofeed.Item) (text string, publisherSummary bool) {
+	content := htmlToText(strings.TrimSpace(gi.Content))
+	summary := ""
+	extra := []string{gi.Description, mediaText(gi.Extensions, "description")}
 	if gi.ITunesExt != nil {
-		candidates = append(candidates, gi.ITunesExt.Summary)
+		extra = append(extra, gi.ITunesExt.Summary)
 	}
-	for _, c := range candidates {
+	for _, c := range extra {
 		if c = strings.TrimSpace(c); c == "" {
 			continue
 		}
-		if text := htmlToText(c); len(text) > len(it.Content) {
-			it.Content = text
+		if t := htmlToText(c); len(t) > len(summary) {
+			summary = t
 		}
 	}
+	switch {
+	case content != "" && len(summary) < len(content) && properSummary(summary, content):
+		return summary, true
+	case len(summary) > len(content):
+		return summary, false
+	}
+	return content, false
+}
 
-	it.ImageURL = resolveLink(itemBase, itemImage(gi))
-	return it
+// Bounds of a proper summary: at least two sentences and a few words,
+// short of a page.
+const (
+	summaryMinSentences = 2
+	summaryMinWords     = 15
+	summaryMaxWords     = 300
+)
+
+// excerptEnds are the endings of excerpts cut by the publishing software
+// (WordPress's "[…]", "Continue reading", "Read more") rather than written.
+var excerptEnds = []string{"[…]", "[...]", "…", "...", "[&hellip;]", "read more", "continue reading", "read the full story", "appeared first on"}
+
+// properSummary reports whether summary is a summary someone wrote: a
+// few sentences, not an excerpt cut from the start of the content.
+func properSummary(summary, content string) bool {
+	words := WordCount(summary)
+	if words < summaryMinWords || words > summaryMaxWords || sentenceCount(summary) < summaryMinSentences {
+		return false
+	}
+	lower := strings.ToLower(strings.TrimSpace(summary))
+	for _, end := range excerptEnds {
+		if strings.HasSuffix(strings.TrimRight(lower, " .»\""), end) || strings.Contains(lower, end+"\n") {
+			return false
+		}
+	}
+	// An excerpt is the content's first words.
+	head := strings.Join(strings.Fields(summary), " ")
+	body := strings.Join(strings.Fields(content), " ")
+	return !strings.HasPrefix(body, head[:min(len(head), 80)])
+}
+
+// sentenceCount counts sentence ends: ., ! or ? (or their CJK forms)
+// followed by a space or the end, after a letter, digit or closing quote.
+func sentenceCount(s string) int {
+	n := 0
+	runes := []rune(strings.TrimSpace(s))
+	for i, r := range runes {
+		switch r {
+		case '.', '!', '?', '。', '！', '？':
+		default:
+			continue
+		}
+		atEnd := i == len(runes)-1
+		if !atEnd && !unicode.IsSpace(runes[i+1]) && !strings.ContainsRune("\"'”’»)", runes[i+1]) {
+			continue
+		}
+		if i > 0 && (unicode.IsLetter(runes[i-1]) || unicode.IsDigit(runes[i-1]) || strings.ContainsRune("\"'”’»)", runes[i-1])) {
+			n++
+		}
+	}
+	return n
 }
 
 // itemImage picks an item's picture: its own image, an image enclosure,

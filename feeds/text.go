@@ -3,6 +3,7 @@ package feeds
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -23,11 +24,46 @@ import (
 // runs of white space collapsed. Figure captions are left out: summaries
 // that quote a caption read oddly without the picture.
 func htmlToText(s string) string {
+	if !utf8.ValidString(s) {
+		// Decoded base64 content can be anything.
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	return htmltext.Convert(s, htmltext.Options{ParagraphBreak: "\n\n", DropCaptions: true})
 }
 
-// cleanTitle makes a one-line title or name: see htmltext.Title.
-func cleanTitle(s string) string { return htmltext.Title(s) }
+// maxTitleRunes bounds a title or a name. Discord shows 256 characters of
+// a title; a feed's 10 MB title would only cost memory and time downstream.
+const maxTitleRunes = 1000
+
+// cleanTitle makes a one-line title or name (see htmltext.Title), at most
+// maxTitleRunes long.
+func cleanTitle(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return clip(htmltext.Title(s), maxTitleRunes)
+}
+
+// clip cuts s to at most n runes, at a space when there is one in the last
+// fifth, and marks the cut with an ellipsis.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut := 0
+	for i := range s {
+		if cut == n-1 {
+			cut = i
+			break
+		}
+		cut++
+	}
+	head := s[:cut]
+	if sp := strings.LastIndexByte(head, ' '); sp > len(head)*4/5 {
+		head = head[:sp]
+	}
+	return head + "…"
+}
 
 // firstImage returns the src of the first <img> in an HTML fragment.
 func firstImage(s string) string {
