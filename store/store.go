@@ -94,6 +94,12 @@ type Subscription struct {
 	// reset when the feed recovers.
 	FailingNotified bool
 	Feed            Feed // filled by ListSubscriptions and claims
+	// Rules are the subscription's own rules (/feed edit).
+	Rules Rules
+	// DroppedFiltered and DroppedDaily count the items its rules kept from
+	// posting: refused by the filter, or over the daily limit.
+	DroppedFiltered int
+	DroppedDaily    int
 }
 
 // Article is one item of a feed, as summarized. The page itself is not kept.
@@ -297,6 +303,21 @@ type Store interface {
 	PauseSubscription(ctx context.Context, subscriptionID int64, reason string) error
 	GuildSettings(ctx context.Context, guildID string, defaultSentences int) (GuildSettings, error)
 	SaveGuildSettings(ctx context.Context, s GuildSettings) error
+
+	// Rules (issue 11).
+	// SaveRules replaces a subscription's rules and returns it with its
+	// feed; ErrNotFound if the guild has no such subscription.
+	SaveRules(ctx context.Context, guildID string, subscriptionID int64, r Rules) (Subscription, error)
+	// ResumeSubscription unpauses one of the guild's subscriptions; its
+	// pending deliveries are claimable again. ErrNotFound if it has none.
+	ResumeSubscription(ctx context.Context, guildID string, subscriptionID int64) error
+	// PostedSince counts the subscription's deliveries posted after since.
+	PostedSince(ctx context.Context, subscriptionID int64, since time.Time) (int, error)
+	// MarkDropped settles a pending delivery that a rule kept from posting:
+	// DeliveryFailed with the Error DroppedPrefix+why+"): "+detail, and
+	// the subscription's counter for why incremented, in one transaction.
+	// A delivery no longer pending (posted meanwhile) is left alone.
+	MarkDropped(ctx context.Context, deliveryID int64, why DropReason, detail string) error
 
 	// Polling (feeds.Poller).
 	ClaimDueFeeds(ctx context.Context, o ClaimOptions) ([]Feed, error)

@@ -29,11 +29,11 @@ func feedDest(f *store.Feed) (dest []any, done func()) {
 }
 
 const subCols = `s.id, s.guild_id, s.channel_id, s.feed_id, s.created_by, s.created_at,
-	s.paused, s.pause_reason, s.failing_notified`
+	s.paused, s.pause_reason, s.failing_notified, s.rules, s.dropped_filtered, s.dropped_daily`
 
 func subDest(s *store.Subscription) (dest []any, done func()) {
 	dest = []any{&s.ID, &s.GuildID, &s.ChannelID, &s.FeedID, &s.CreatedBy, &s.CreatedAt,
-		&s.Paused, &s.PauseReason, &s.FailingNotified}
+		&s.Paused, &s.PauseReason, &s.FailingNotified, &s.Rules, &s.DroppedFiltered, &s.DroppedDaily}
 	return dest, func() { s.CreatedAt = s.CreatedAt.UTC() }
 }
 

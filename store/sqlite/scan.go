@@ -14,7 +14,7 @@ const (
 	feedCols = `f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.next_poll_at,
 		f.last_polled_at, f.last_success_at, f.error_count, f.last_error, f.skipped_items, f.created_at`
 	subCols = `s.id, s.guild_id, s.channel_id, s.feed_id, s.created_by, s.created_at,
-		s.paused, s.pause_reason, s.failing_notified`
+		s.paused, s.pause_reason, s.failing_notified, s.rules, s.dropped_filtered, s.dropped_daily`
 	articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
 		a.published_at, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at, a.story, a.fingerprint`
 	deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error, d.attempts, d.created_at, d.attempted_at, d.kind`
@@ -49,7 +49,7 @@ type subRow struct {
 
 func (r *subRow) dest() []any {
 	return []any{&r.s.ID, &r.s.GuildID, &r.s.ChannelID, &r.s.FeedID, &r.s.CreatedBy, &r.created,
-		&r.s.Paused, &r.s.PauseReason, &r.s.FailingNotified}
+		&r.s.Paused, &r.s.PauseReason, &r.s.FailingNotified, rulesColumn{&r.s.Rules}, &r.s.DroppedFiltered, &r.s.DroppedDaily}
 }
 
 func (r *subRow) sub() store.Subscription {

@@ -108,6 +108,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentClaimDueFeeds", testConcurrentClaimDueFeeds},
 		{"ConcurrentClaimDeliveries", testConcurrentClaimDeliveries},
 		{"ConcurrentRecordPoll", testConcurrentRecordPoll},
+		{"SaveRules", testSaveRules},
+		{"ResumeSubscription", testResumeSubscription},
+		{"PostedSince", testPostedSince},
+		{"MarkDropped", testMarkDropped},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
