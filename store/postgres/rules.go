@@ -95,4 +95,3 @@ func (s *Store) MarkDropped(ctx context.Context, deliveryID int64, why store.Dro
 	}
 	return nil
 }
-
