@@ -19,7 +19,7 @@ var cdnHosts = map[string]bool{"cdn.discordapp.com": true, "media.discordapp.net
 
 func (t attachmentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if h := req.URL.Host; !cdnHosts[req.URL.Hostname()] && h != t.apiHost {
-		return nil, fmt.Errorf("attachment host %q is not Discord's CDN", h)
+		return nil, fmt.Errorf("attachment host %q: %w", h, errNotCDN)
 	}
 	return t.next.RoundTrip(req)
 }

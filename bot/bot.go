@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -69,6 +70,7 @@ type Bot struct {
 	attachments *http.Client // Discord's CDN, for /feed import
 	sessions    []*discordgo.Session
 	deliverer   *Deliverer
+	shards      shardState
 	wake        chan struct{}
 	ctx         context.Context
 }
@@ -99,6 +101,7 @@ func New(cfg Config, st Store, src Sources, log *slog.Logger, metrics *Metrics) 
 		wake:        make(chan struct{}, 1),
 		ctx:         context.Background(),
 	}
+	b.shards.metrics = metrics
 	cmds := b.commands()
 	b.byName = make(map[string]*command, len(cmds))
 	for _, c := range cmds {
@@ -182,20 +185,57 @@ func (b *Bot) open() error {
 		s.LogLevel = discordgo.LogError
 		s.AddHandler(b.onInteraction)
 		s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+			b.shards.set(id, true)
 			b.log.Info("connected to Discord", "shard", id, "shards", b.cfg.ShardCount, "user", r.User.Username, "guilds", len(r.Guilds), "instance", b.cfg.Owner)
 		})
 		s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+			b.shards.set(id, true)
 			b.log.Info("gateway session resumed", "shard", id)
+		})
+		s.AddHandler(func(s *discordgo.Session, _ *discordgo.Disconnect) {
+			// Handlers run in their own goroutines, so this one may run
+			// after the reconnection's RESUMED. discordgo clears DataReady
+			// when it closes a connection and sets it with the first
+			// heartbeat of the next: a set flag means this disconnect is
+			// already over.
+			s.RLock()
+			up := s.DataReady
+			s.RUnlock()
+			if !up {
+				b.shards.set(id, false)
+			}
+			b.log.Info("gateway disconnected", "shard", id)
 		})
 		if err := s.Open(); err != nil {
 			return fmt.Errorf("connect shard %d to Discord: %w", id, explainOpen(err))
 		}
 		b.sessions = append(b.sessions, s)
-		if b.metrics != nil {
-			b.metrics.ShardsOpen.Set(float64(len(b.sessions)))
-		}
 	}
 	return nil
+}
+
+// shardState counts the shards whose gateway connection is ready: READY or
+// RESUMED received, and no disconnect since. An opened session is not
+// necessarily connected, and a dropped one reconnects on its own, so the
+// gauge follows the gateway's events, not Open and Close.
+type shardState struct {
+	mu      sync.Mutex
+	ready   map[int]bool
+	metrics *Metrics
+}
+
+func (s *shardState) set(shard int, ready bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ready == nil {
+		s.ready = map[int]bool{}
+	}
+	if ready {
+		s.ready[shard] = true
+	} else {
+		delete(s.ready, shard)
+	}
+	s.metrics.shardsReady(len(s.ready))
 }
 
 // explainOpen turns the most common start-up failure into advice.
@@ -233,7 +273,4 @@ func (b *Bot) closeSessions() {
 		}
 	}
 	b.sessions = nil
-	if b.metrics != nil {
-		b.metrics.ShardsOpen.Set(0)
-	}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -271,6 +272,12 @@ func (e userError) Error() string {
 }
 
 func (e userError) Unwrap() error { return e.cause }
+
+// isUserError reports whether err already explains itself to the member.
+func isUserError(err error) bool {
+	var ue userError
+	return errors.As(err, &ue)
+}
 
 func userErrorf(format string, args ...any) error {
 	return userError{msg: fmt.Sprintf(format, args...)}

@@ -53,7 +53,7 @@ func TestRenderEmbedLimitsAndFields(t *testing.T) {
 	long := strings.Repeat("word ", 2000)
 	a := store.Article{
 		Title: strings.Repeat("T", 400) + " @everyone", Link: "https://example.com/a", Author: "",
-		Summary: []string{long, "Second sentence.", "Third."}, SentencesTotal: 41, WordsBefore: 1000, WordsAfter: 130,
+		Summary: []string{long, "Second sentence.", "Third."}, SentencesTotal: 41, WordsBefore: 20000, WordsAfter: 2003, // the footer counts the 2,003 words shown
 		Published: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC), ImageURL: "javascript:alert(1)",
 	}
 	s := store.DefaultGuildSettings("g", 3)
@@ -70,7 +70,7 @@ func TestRenderEmbedLimitsAndFields(t *testing.T) {
 	if e.Image != nil {
 		t.Errorf("non-http image URL kept: %+v", e.Image)
 	}
-	if e.Footer == nil || e.Footer.Text != "3 of 41 sentences · 87% shorter" {
+	if e.Footer == nil || e.Footer.Text != "3 of 41 sentences · 90% shorter" {
 		t.Errorf("footer = %+v", e.Footer)
 	}
 	s.ShowStats = false

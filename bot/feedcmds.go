@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -30,25 +32,28 @@ const (
 )
 
 func (b *Bot) feedAdd(ctx context.Context, r *request) (*reply, error) {
-	raw := strings.TrimSpace(r.str("url"))
+	raw, note, err := userURL(r.str("url"))
+	if err != nil {
+		return nil, err
+	}
 	channelID := r.channelID
 	if o := r.option("channel"); o != nil {
 		channelID = fmt.Sprint(o.Value)
 	}
 	if err := b.checkCanPost(r, channelID); err != nil {
-		return nil, err
+		return nil, withNote(note, err)
 	}
 	res, err := b.sources.Discover(ctx, raw)
 	if err != nil {
-		return nil, fetchError(err)
+		return nil, withNote(note, fetchError(err))
 	}
 	if subs, err := b.store.ListSubscriptions(ctx, r.guildID); err == nil {
 		for _, s := range subs {
 			if s.ChannelID == channelID && s.Feed.URL == res.URL {
 				if s.Paused {
-					return nil, userErrorf("<#%s> is already subscribed to this feed, but paused (%s). Fix the bot's permissions there, then `/feed remove` and `/feed add` it again.", channelID, s.PauseReason)
+					return nil, withNote(note, userErrorf("<#%s> is already subscribed to this feed, but paused (%s). Fix the bot's permissions there, then `/feed remove` and `/feed add` it again.", channelID, s.PauseReason))
 				}
-				return nil, userErrorf("<#%s> is already subscribed to **%s**.", channelID, escapeMarkdown(orUntitled(s.Feed.Title)))
+				return nil, withNote(note, userErrorf("<#%s> is already subscribed to **%s**.", channelID, escapeMarkdown(orUntitled(s.Feed.Title))))
 			}
 		}
 	}
@@ -60,21 +65,31 @@ func (b *Bot) feedAdd(ctx context.Context, r *request) (*reply, error) {
 		NextPollAt: now.Add(b.cfg.PollInterval),
 	})
 	if err != nil {
-		return nil, err
+		return nil, withNote(note, fmt.Errorf("subscribe to %s: %w", res.URL, err))
 	}
 	b.log.Info("subscribed", "guild", r.guildID, "channel", channelID, "feed", res.URL, "subscription", sub.ID, "by", r.userID)
-	text := fmt.Sprintf("✅ <#%s> is now subscribed to **%s** (<%s>), which has %d items right now. Only new items will be posted.",
-		channelID, escapeMarkdown(orUntitled(res.Feed.Title)), res.URL, len(res.Feed.Items))
+	text := fmt.Sprintf("✅ <#%s> is now subscribed to **%s** (%s), which has %d items right now. Only new items will be posted.",
+		channelID, escapeMarkdown(truncate(orUntitled(res.Feed.Title), maxTitle)), showURL(res.URL), len(res.Feed.Items))
+	if note != "" {
+		text = note + "\n" + text
+	}
 	return b.withNewestPreview(ctx, r, res, text+" The next one will look like this:")
 }
 
 func (b *Bot) feedPreview(ctx context.Context, r *request) (*reply, error) {
-	res, err := b.sources.Discover(ctx, strings.TrimSpace(r.str("url")))
+	raw, note, err := userURL(r.str("url"))
 	if err != nil {
-		return nil, fetchError(err)
+		return nil, err
 	}
-	text := fmt.Sprintf("**%s** (<%s>) has %d items. A post from it would look like this:",
-		escapeMarkdown(orUntitled(res.Feed.Title)), res.URL, len(res.Feed.Items))
+	res, err := b.sources.Discover(ctx, raw)
+	if err != nil {
+		return nil, withNote(note, fetchError(err))
+	}
+	text := fmt.Sprintf("**%s** (%s) has %d items. A post from it would look like this:",
+		escapeMarkdown(truncate(orUntitled(res.Feed.Title), maxTitle)), showURL(res.URL), len(res.Feed.Items))
+	if note != "" {
+		text = note + "\n" + text
+	}
 	return b.withNewestPreview(ctx, r, res, text)
 }
 
@@ -206,7 +221,13 @@ func (b *Bot) feedImport(ctx context.Context, r *request) (*reply, error) {
 	}
 	outlines, err := feeds.ParseOPML(bytes.NewReader(body))
 	if err != nil {
-		return nil, userErrorf("That file isn't an OPML feed list I can read (%v).", err)
+		// The parser's own words stay in the log; feeds says what they mean.
+		msg := "That file isn't an OPML subscription list I can read. Export one from your feed reader and try again."
+		var opmlErr *feeds.OPMLError
+		if errors.As(err, &opmlErr) {
+			msg = feeds.Message(err)
+		}
+		return nil, userError{msg: msg, cause: err}
 	}
 	if len(outlines) == 0 {
 		return nil, userErrorf("That OPML file lists no feeds.")
@@ -218,27 +239,41 @@ func (b *Bot) feedImport(ctx context.Context, r *request) (*reply, error) {
 	if total > maxImportFeeds {
 		outlines = outlines[:maxImportFeeds]
 	}
+	prog := &importProgress{b: b, r: r, total: len(outlines)}
+	prog.show(true)
 	results := make([]string, len(outlines))
-	added := 0
+	var added, cleaned atomic.Int32
 	var g errgroup.Group
 	g.SetLimit(importConcurrent)
-	var mu sync.Mutex
 	for i, o := range outlines {
 		g.Go(func() error {
-			if err := b.importOne(ctx, r, o); err != nil {
+			defer prog.done()
+			had, err := b.importOne(ctx, r, o)
+			if had {
+				cleaned.Add(1)
+			}
+			if err != nil {
 				results[i] = fmt.Sprintf("• %s: %s", escapeMarkdown(truncate(orUntitled(o.Title), 60)), userMessage(err))
+				if !isUserError(err) {
+					b.log.Warn("import: feed not added", "guild", r.guildID, "feed", o.Title, "err", err)
+				}
 				return nil
 			}
-			mu.Lock()
-			added++
-			mu.Unlock()
+			added.Add(1)
 			return nil
 		})
 	}
 	_ = g.Wait()
-	msg := fmt.Sprintf("Imported %d of %d feeds into <#%s>.", added, total, r.channelID)
+	prog.stop()
+	msg := fmt.Sprintf("Imported %d of %d feeds into <#%s>.", added.Load(), total, r.channelID)
+	if ctx.Err() != nil {
+		msg = fmt.Sprintf("The bot stopped during the import: %d of %d feeds were added to <#%s>. Import the file again for the rest (feeds already added are skipped).", added.Load(), total, r.channelID)
+	}
 	if total > maxImportFeeds {
 		msg += fmt.Sprintf(" Only the first %d were read; import the rest in another file.", maxImportFeeds)
+	}
+	if n := cleaned.Load(); n > 0 {
+		msg += fmt.Sprintf("\nI removed the user name and password from %d feed addresses: I never store or send credentials.", n)
 	}
 	var skipped []string
 	for _, s := range results {
@@ -249,13 +284,85 @@ func (b *Bot) feedImport(ctx context.Context, r *request) (*reply, error) {
 	if len(skipped) > 0 {
 		msg += "\nSkipped:\n" + strings.Join(skipped, "\n")
 	}
-	return &reply{Content: truncate(msg, maxContent)}, nil
+	return &reply{Content: msg, PostIfLate: true}, nil
 }
 
-func (b *Bot) importOne(ctx context.Context, r *request, o feeds.OPMLOutline) error {
-	res, err := b.sources.Discover(ctx, o.XMLURL)
+// importProgress edits the deferred reply of /feed import as feeds finish
+// ("Importing… 37/100"), at most every progressEvery so a large file does
+// not run into Discord's rate limit on edits, and only while the reply can
+// still be edited.
+type importProgress struct {
+	b     *Bot
+	r     *request
+	total int
+
+	mu      sync.Mutex
+	n       int
+	shown   time.Time // when the last edit was sent
+	editing bool
+	stopped bool
+	edits   sync.WaitGroup // the edit on its way, which stop waits for
+}
+
+// stop ends the progress edits and waits for one on its way, so that none
+// lands after (and hides) the final answer.
+func (p *importProgress) stop() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	p.edits.Wait()
+}
+
+// progressEvery is the least time between two progress edits.
+const progressEvery = 2 * time.Second
+
+func (p *importProgress) done() {
+	p.mu.Lock()
+	p.n++
+	p.mu.Unlock()
+	p.show(false)
+}
+
+// show edits the reply with the count so far: at once when first, else if
+// progressEvery has passed and no other edit is on its way.
+func (p *importProgress) show(first bool) {
+	p.mu.Lock()
+	now := p.b.now()
+	if p.stopped || p.editing || p.n == p.total || now.Sub(p.r.received) >= replyWindow || (!first && now.Sub(p.shown) < progressEvery) {
+		p.mu.Unlock()
+		return
+	}
+	p.editing, p.shown = true, now
+	p.edits.Add(1)
+	defer p.edits.Done()
+	text := fmt.Sprintf("Importing… %d/%d feeds done. (If this takes over %d minutes, I'll post the result in <#%s> instead of here.)",
+		p.n, p.total, int(replyWindow/time.Minute), p.r.channelID)
+	p.mu.Unlock()
+	if err := p.b.editReply(p.r.s, p.r.ic, &reply{Content: text}); err != nil {
+		p.b.log.Debug("import progress", "err", err)
+	}
+	p.mu.Lock()
+	p.editing = false
+	p.mu.Unlock()
+}
+
+// importFeedTimeout bounds one feed of an import: its discovery (itself at
+// most feeds.DiscoverTimeout) and its subscription.
+const importFeedTimeout = feeds.DiscoverTimeout + 30*time.Second
+
+// importOne subscribes the command's channel to one feed of the file;
+// hadCredentials tells that its address had a user name and password,
+// which were removed.
+func (b *Bot) importOne(ctx context.Context, r *request, o feeds.OPMLOutline) (hadCredentials bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, importFeedTimeout)
+	defer cancel()
+	u, had, err := feeds.CleanUserURL(o.XMLURL)
 	if err != nil {
-		return fetchError(err)
+		return false, userError{msg: feeds.Message(err), cause: err}
+	}
+	res, err := b.sources.Discover(ctx, u)
+	if err != nil {
+		return had, fetchError(err)
 	}
 	now := b.now()
 	title := res.Feed.Title
@@ -268,8 +375,15 @@ func (b *Bot) importOne(ctx context.Context, r *request, o feeds.OPMLOutline) er
 		Seen:       seenArticles(res.Feed.Items, now),
 		NextPollAt: now.Add(b.cfg.PollInterval),
 	})
-	return err
+	if err != nil {
+		return had, fmt.Errorf("subscribe to %s: %w", res.URL, err)
+	}
+	return had, nil
 }
+
+// errNotCDN is the attachment transport's refusal of a file that is not on
+// Discord's CDN.
+var errNotCDN = errors.New("attachment is not on Discord's CDN")
 
 // fetchAttachment downloads the command's file option from Discord's CDN.
 func (b *Bot) fetchAttachment(ctx context.Context, r *request) ([]byte, error) {
@@ -285,21 +399,25 @@ func (b *Bot) fetchAttachment(ctx context.Context, r *request) ([]byte, error) {
 	if att.Size > maxOPMLBytes {
 		return nil, userErrorf("That file is %d KiB; OPML files up to %d KiB are accepted.", att.Size/1024, maxOPMLBytes/1024)
 	}
+	again := "I couldn't download the attached file from Discord; please attach it again."
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, att.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("attachment %s: %w", att.URL, err)
+		return nil, userError{msg: "That attachment isn't a Discord upload; attach the OPML file to the command.", cause: fmt.Errorf("attachment url: %w", err)}
 	}
 	resp, err := b.attachments.Do(req)
+	if errors.Is(err, errNotCDN) {
+		return nil, userError{msg: "That attachment isn't a Discord upload; attach the OPML file to the command.", cause: err}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("download attachment: %w", err)
+		return nil, userError{msg: again, cause: fmt.Errorf("download attachment: %w", err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download attachment: HTTP %d", resp.StatusCode)
+		return nil, userError{msg: again, cause: fmt.Errorf("download attachment: HTTP %d", resp.StatusCode)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxOPMLBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("download attachment: %w", err)
+		return nil, userError{msg: again, cause: fmt.Errorf("download attachment: %w", err)}
 	}
 	if len(body) > maxOPMLBytes {
 		return nil, userErrorf("That file is over %d KiB.", maxOPMLBytes/1024)

@@ -13,7 +13,9 @@ type Metrics struct {
 	PostErrors    *prometheus.CounterVec
 	Commands      *prometheus.HistogramVec
 	PendingOutbox prometheus.Gauge
-	ShardsOpen    prometheus.Gauge
+	// ShardsOpen is newsbot_shards_ready: shards that received READY or
+	// RESUMED and have not disconnected since.
+	ShardsOpen prometheus.Gauge
 }
 
 // NewMetrics registers the bot's series with reg.
@@ -33,7 +35,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "newsbot_deliveries_pending", Help: "Deliveries waiting in the outbox (queue depth).",
 		}),
 		ShardsOpen: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "newsbot_shards_ready", Help: "Gateway shards of this process that are connected.",
+			Name: "newsbot_shards_ready", Help: "Gateway shards of this process that are connected (READY or RESUMED, not disconnected since).",
 		}),
 	}
 	reg.MustRegister(m.Posts, m.PostErrors, m.Commands, m.PendingOutbox, m.ShardsOpen)
@@ -55,6 +57,13 @@ func (m *Metrics) postError(outcome string) {
 func (m *Metrics) command(name, result string, d time.Duration) {
 	if m != nil {
 		m.Commands.WithLabelValues(name, result).Observe(d.Seconds())
+	}
+}
+
+// shardsReady sets how many of this process's shards are connected.
+func (m *Metrics) shardsReady(n int) {
+	if m != nil {
+		m.ShardsOpen.Set(float64(n))
 	}
 }
 

@@ -40,15 +40,18 @@ func (b *Bot) latest(ctx context.Context, r *request) (*reply, error) {
 }
 
 func (b *Bot) summarize(ctx context.Context, r *request) (*reply, error) {
-	raw := strings.TrimSpace(r.str("url"))
-	settings, err := b.store.GuildSettings(ctx, r.guildID, b.cfg.DefaultSentences)
+	raw, note, err := userURL(r.str("url"))
 	if err != nil {
 		return nil, err
+	}
+	settings, err := b.store.GuildSettings(ctx, r.guildID, b.cfg.DefaultSentences)
+	if err != nil {
+		return nil, fmt.Errorf("summarize: guild settings: %w", err)
 	}
 	n := min(max(r.integer("sentences", settings.Sentences), 1), 10)
 	a, err := b.sources.SummarizeURL(ctx, raw, n)
 	if err != nil {
-		return nil, fetchError(err)
+		return nil, withNote(note, fetchError(err))
 	}
 	settings.Sentences = n
 	settings.Format = store.FormatEmbed
@@ -56,7 +59,7 @@ func (b *Bot) summarize(ctx context.Context, r *request) (*reply, error) {
 	if u, err := url.Parse(a.Link); err == nil {
 		host = u.Hostname()
 	}
-	return &reply{Embeds: []*discordgo.MessageEmbed{render(a, host, settings).Embed}}, nil
+	return &reply{Content: note, Embeds: []*discordgo.MessageEmbed{render(a, host, settings).Embed}}, nil
 }
 
 func (b *Bot) settings(ctx context.Context, r *request) (*reply, error) {
