@@ -156,8 +156,8 @@ var boilerplatePrefixes = []string{
 	"photo:", "photo credit", "photograph:", "photos:", "image:", "image copyright",
 	"image caption", "picture:", "pictured:", "(photo", "(picture", "caption:", "credit:",
 	"media playback is", "share this", "copyright", "all rights reserved", "watch the video",
-	"scroll down for video", "last updated", "published:", "updated:", "by .", "email this",
-	"story highlights", "download the", "get the app", "this article was", "this story has been",
+	"last updated", "published:", "updated:", "email this",
+	"download the", "get the app", "this article was", "this story has been",
 	"more on this story", "continue reading", "for more news", "visit ", "©",
 }
 
@@ -200,25 +200,6 @@ func isBoilerplate(s string) bool {
 		}
 	}
 	return false
-}
-
-// gluedPrefixes are page furniture that lost its line break and got glued
-// to the sentence after it ("Scroll down for video More than 70 animals
-// were seized..."): the prefix goes, the sentence stays.
-var gluedPrefixes = []string{"scroll down for video", "advertisement", "story highlights"}
-
-// stripGluedPrefix removes a glued prefix when a capitalized sentence of a
-// few words follows it.
-func stripGluedPrefix(s string) string {
-	for _, p := range gluedPrefixes {
-		if len(s) > len(p)+1 && strings.EqualFold(s[:len(p)], p) {
-			rest := strings.TrimLeft(s[len(p):], " :-\u2014")
-			if startsUpper(rest) && countWords(rest) >= 4 && !strings.EqualFold(rest[:min(len(rest), len(p))], p) {
-				return rest
-			}
-		}
-	}
-	return s
 }
 
 // stripTrailingCredit removes a credit in brackets that ends a sentence:

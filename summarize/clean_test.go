@@ -45,7 +45,6 @@ func TestBoilerplate(t *testing.T) {
 		"Photo: Getty Images",
 		"CNN's Dottie Evans contributed to this report.",
 		"Copyright 2024 The Associated Press. All rights reserved.",
-		"Scroll down for video",
 		"Follow us on Twitter.",
 	}
 	for _, s := range junk {
@@ -64,12 +63,6 @@ func TestBoilerplate(t *testing.T) {
 		if isBoilerplate(s) {
 			t.Errorf("isBoilerplate(%q) = true", s)
 		}
-	}
-	if got := stripGluedPrefix("Scroll down for video More than 70 animals were seized."); got != "More than 70 animals were seized." {
-		t.Errorf("stripGluedPrefix = %q", got)
-	}
-	if got := stripGluedPrefix("Scroll down for video"); got != "Scroll down for video" {
-		t.Errorf("stripGluedPrefix alone = %q", got)
 	}
 	if got := stripTrailingCredit("Prices rose on Friday. (Reporting by Jane Doe; Editing by John Roe)"); got != "Prices rose on Friday." {
 		t.Errorf("stripTrailingCredit = %q", got)

@@ -201,7 +201,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 			w := countWords(s)
 			stats.SentencesTotal++
 			stats.WordsBefore += w
-			c := stripTrailingCredit(stripDateline(stripGluedPrefix(s)))
+			c := stripTrailingCredit(stripDateline(s))
 			if isBoilerplate(c) {
 				continue
 			}
