@@ -10,6 +10,7 @@ import (
 type feature struct {
 	key string
 	w   float32
+	t   *term // the key's entry in the idf table when features ran, or nil
 }
 
 // Weights of where a word stands and what it is. The headline says what the
@@ -54,8 +55,9 @@ func (m *Matcher) features(a Article) []feature {
 		titleCase = words >= 3 && caps*10 >= words*6
 	}
 	feats := make([]feature, 0, len(toks))
-	index := make(map[string]int, len(toks))
-	boost := make([]float32, 0, len(toks))
+	index := m.index
+	clear(index)
+	boost := m.boost[:0]
 	for i, t := range toks {
 		key := t.word
 		b := float32(1)
@@ -103,7 +105,9 @@ func (m *Matcher) features(a Article) []feature {
 			w = 1 + float32(math.Log(float64(w)))
 		}
 		feats[j].w = w * boost[j]
+		feats[j].t = m.terms[feats[j].key]
 	}
+	m.boost = boost[:0]
 	return feats
 }
 

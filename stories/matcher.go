@@ -138,7 +138,8 @@ func (o Options) withDefaults() Options {
 // term is one entry of the idf table with its postings.
 type term struct {
 	key  string
-	df   int32
+	df   int32     // articles with the term
+	sdf  int32     // stories with the term: what idf counts
 	post []posting // may hold removed articles, at most about half
 
 	// Scratch of the assignment in progress, valid when qEpoch is current.
@@ -155,8 +156,8 @@ type term struct {
 // idfAt returns t's idf in a window of n articles, recomputed when t's
 // document frequency changed or n moved by more than idfSlack of itself.
 func (t *term) idfAt(n float64) float64 {
-	if t.idfDF != t.df || math.Abs(n-t.idfN) > idfSlack*n {
-		t.idfN, t.idfDF, t.idf = n, t.df, idf(n, t.df)
+	if t.idfDF != t.sdf || math.Abs(n-t.idfN) > idfSlack*n {
+		t.idfN, t.idfDF, t.idf = n, t.sdf, idf(n, t.sdf)
 	}
 	return t.idf
 }
@@ -192,6 +193,7 @@ type doc struct {
 type story struct {
 	n     int
 	feeds map[string]int
+	terms map[*term]int32 // how many of the story's articles have each term
 }
 
 // Matcher assigns articles to stories. It is safe for concurrent use: its
@@ -211,8 +213,10 @@ type Matcher struct {
 	newest    time.Time
 	epoch     uint32
 
-	toks    []token // scratch
-	touched []*doc  // scratch
+	toks    []token        // scratch
+	touched []*doc         // scratch
+	index   map[string]int // scratch of features: key → index
+	boost   []float32      // scratch of features
 }
 
 // maxStems bounds the stem cache; clearing it costs only recomputation.
@@ -225,6 +229,7 @@ func NewMatcher(o Options) *Matcher {
 		langs:     newLanguages(),
 		stems:     make(map[*language]map[string]string),
 		stopMasks: make(map[string]uint16),
+		index:     make(map[string]int),
 		terms:     make(map[string]*term),
 		docs:      make(map[string]*doc),
 		links:     make(map[string]*doc),
@@ -323,8 +328,8 @@ const commonShare = 0.01
 func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update scored) {
 	m.epoch++
 	ep := m.epoch
-	n := float64(len(m.docs))
-	maxDF := int32(max(minCommonDF, commonShare*n))
+	n := float64(len(m.stories))
+	maxDF := int32(max(minCommonDF, commonShare*float64(len(m.docs))))
 	var qnorm float64
 	type qterm struct {
 		t    *term
@@ -333,7 +338,7 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 	}
 	q := make([]qterm, 0, len(feats))
 	for _, f := range feats {
-		t := m.terms[f.key]
+		t := f.t
 		idf := idf(n, 0)
 		if t != nil {
 			idf = t.idfAt(n)
@@ -518,22 +523,37 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 	if old, ok := m.docs[a.ID]; ok {
 		m.remove(old)
 	}
+	s := m.stories[st]
+	if s == nil {
+		s = &story{feeds: make(map[string]int), terms: make(map[*term]int32, len(feats))}
+		m.stories[st] = s
+	}
+	s.n++
+	s.feeds[a.Feed]++
 	d := &doc{id: a.ID, feed: a.Feed, link: a.Link, story: st, at: at, terms: make([]docTerm, 0, len(feats))}
-	n := float64(len(m.docs) + 1)
+	n := float64(len(m.stories))
 	var norm float64
 	for _, f := range feats {
-		t := m.terms[f.key]
-		if t == nil {
-			t = &term{key: f.key}
-			m.terms[f.key] = t
+		t := f.t
+		if t == nil || t.df <= 0 {
+			// New, or dropped from the table since features ran (the
+			// article this one updates was its last user).
+			t = m.terms[f.key]
+			if t == nil {
+				t = &term{key: f.key}
+				m.terms[f.key] = t
+			}
 		}
 		t.df++
+		if s.terms[t]++; s.terms[t] == 1 {
+			t.sdf++
+		}
 		if len(t.post) >= 2*int(t.df)+8 {
 			t.compact()
 		}
 		t.post = append(t.post, posting{d, f.w})
 		d.terms = append(d.terms, docTerm{t, f.w})
-		w := float64(f.w) * idf(n, t.df)
+		w := float64(f.w) * idf(n, t.sdf)
 		norm += w * w
 	}
 	d.norm = float32(math.Sqrt(norm))
@@ -544,13 +564,6 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 	if a.Link != "" {
 		m.links[a.Feed+"\x00"+a.Link] = d
 	}
-	s := m.stories[st]
-	if s == nil {
-		s = &story{feeds: make(map[string]int)}
-		m.stories[st] = s
-	}
-	s.n++
-	s.feeds[a.Feed]++
 	heap.Push(&m.byTime, d)
 }
 
@@ -562,9 +575,16 @@ func (m *Matcher) remove(d *doc) {
 		return
 	}
 	d.dead = true
+	s := m.stories[d.story]
 	for _, dt := range d.terms {
 		t := dt.t
 		t.df--
+		if s != nil {
+			if s.terms[t]--; s.terms[t] <= 0 {
+				delete(s.terms, t)
+				t.sdf--
+			}
+		}
 		if t.df <= 0 {
 			delete(m.terms, t.key)
 			t.post = nil
@@ -580,7 +600,7 @@ func (m *Matcher) remove(d *doc) {
 	if d.link != "" && m.links[d.feed+"\x00"+d.link] == d {
 		delete(m.links, d.feed+"\x00"+d.link)
 	}
-	if s := m.stories[d.story]; s != nil {
+	if s != nil {
 		s.n--
 		if s.feeds[d.feed]--; s.feeds[d.feed] <= 0 {
 			delete(s.feeds, d.feed)
