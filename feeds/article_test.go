@@ -77,3 +77,38 @@ func TestFetchArticle(t *testing.T) {
 		t.Errorf("missing page: err = %v, want 404", err)
 	}
 }
+
+// TestFetchArticleTooLarge: a page over the body cap is called a page, not
+// a feed (issue 9.16).
+func TestFetchArticleTooLarge(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html><body><p>" + strings.Repeat("word ", 1000) + "</p></body></html>"))
+	}))
+	_, err := newTestFetcher(t, Config{MaxBodyBytes: 1000}).FetchArticle(t.Context(), srv.URL+"/big")
+	if !errors.Is(err, ErrPageTooLarge) || !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrPageTooLarge", err)
+	}
+	if msg := Message(err); !strings.Contains(msg, "page is too large") || strings.Contains(msg, "feed") {
+		t.Errorf("Message = %q", msg)
+	}
+}
+
+// TestExtractArticleHostilePage: a page with more nodes than readability is
+// given is read by the streaming converter instead, and still gives its
+// text (issue 9.8).
+func TestExtractArticleHostilePage(t *testing.T) {
+	tests := []struct{ name, page, want string }{
+		{"deep", "<html><body><nav>Menu</nav><p>Story begins." + strings.Repeat("<b>", maxArticleNodes+10) + "Deep end.</p></body></html>", "Story begins.Deep end."},
+		{"wide", "<html><body><p>Story begins.</p>" + strings.Repeat("<i>x</i>", maxArticleNodes) + "</body></html>", "Story begins."},
+	}
+	for _, tt := range tests {
+		art, err := extractArticle([]byte(tt.page), "text/html", "https://example.com/a")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if !strings.HasPrefix(art.Text, tt.want) || strings.Contains(art.Text, "Menu") {
+			t.Errorf("%s: text starts %q", tt.name, art.Text[:min(len(art.Text), 80)])
+		}
+	}
+}

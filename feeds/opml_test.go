@@ -75,9 +75,29 @@ func TestOPMLRoundTrip(t *testing.T) {
 	}
 }
 
+// TestParseOPMLMalformed: a file that is not a readable OPML list gets a
+// message in the user's words, never the XML parser's (issue 9.16).
 func TestParseOPMLMalformed(t *testing.T) {
-	_, err := ParseOPML(strings.NewReader("<opml><body><outline xmlUrl="))
-	if !errors.Is(err, ErrMalformed) {
-		t.Fatalf("err = %v, want ErrMalformed", err)
+	tests := []struct{ name, doc, inMsg string }{
+		{"cut", "<opml><body><outline xmlUrl=", "ends too early"},
+		{"empty", "", "the file is empty"},
+		{"broken XML", "<opml>\n<body>\n<outline <xmlUrl=\"a\"/></body></opml>", "broken on line 3"},
+		{"not OPML", `<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>`, "it is not OPML"},
+	}
+	for _, tt := range tests {
+		_, err := ParseOPML(strings.NewReader(tt.doc))
+		if !errors.Is(err, ErrMalformed) || !errors.Is(err, ErrOPML) {
+			t.Errorf("%s: err = %v, want ErrOPML and ErrMalformed", tt.name, err)
+			continue
+		}
+		msg := Message(err)
+		if !strings.Contains(msg, tt.inMsg) || !strings.Contains(msg, "OPML subscription list") {
+			t.Errorf("%s: Message = %q, want it to say %q", tt.name, msg, tt.inMsg)
+		}
+		for _, raw := range []string{"XML syntax error", "expected element", "EOF"} {
+			if strings.Contains(msg, raw) {
+				t.Errorf("%s: Message shows the parser's error: %q", tt.name, msg)
+			}
+		}
 	}
 }

@@ -32,9 +32,14 @@ URLs obey the private-address guard: set NEWSBOT_ALLOW_PRIVATE_ADDRESSES=true
 to preview a feed on localhost or a private network. A local file is always
 read.
 
+A feed file cut off before its end is previewed with the items complete
+before the cut, and a warning.
+
 -json prints one object:
   {"title": "...", "items": [{"title": "...", "link": "...", "author": "...",
-   "published": "RFC 3339 or empty", "summary": ["...", "..."]}]}`
+   "published": "RFC 3339 or empty", "summary": ["...", "..."],
+   "text": "the item's plain text, as the summary is made from it"}]}
+"summary" is what a post shows: empty when the item has no text.`
 
 // previewItem is one item as printed by preview -json.
 type previewItem struct {
@@ -43,6 +48,9 @@ type previewItem struct {
 	Author    string   `json:"author"`
 	Published string   `json:"published"`
 	Summary   []string `json:"summary"`
+	// Text is the feed's own plain text for the item (what a reader of
+	// the feed sees), before any article page replaces it.
+	Text string `json:"text"`
 }
 
 type previewOutput struct {
@@ -82,9 +90,17 @@ func runPreview(ctx context.Context, args []string, sio stdio) error {
 	}
 	fetcher := feeds.NewFetcher(feeds.Config{AllowPrivate: allowPrivate, Timeout: *timeout})
 
-	src := fs.Arg(0)
+	src := strings.TrimSpace(fs.Arg(0))
 	var feed *feeds.Feed
 	if lower := strings.ToLower(src); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		clean, hadCredentials, err := feeds.CleanUserURL(src)
+		if err != nil {
+			return fmt.Errorf("preview: %s\n(%w)", feeds.Message(err), err)
+		}
+		if hadCredentials {
+			fmt.Fprintln(sio.err, "the user name and password in the URL are not used (nor shown)")
+		}
+		src = clean
 		res, err := fetcher.Discover(ctx, src)
 		if err != nil {
 			return fmt.Errorf("preview: %s\n(%w)", feeds.Message(err), err)
@@ -100,7 +116,10 @@ func runPreview(ctx context.Context, args []string, sio stdio) error {
 		}
 		feed, err = feeds.Parse(io.LimitReader(f, feeds.DefaultMaxBodyBytes), "", "")
 		f.Close()
-		if err != nil {
+		switch {
+		case feed != nil && err != nil: // truncated: the complete items are kept
+			fmt.Fprintf(sio.err, "warning: %s: %s\n", src, feeds.Message(err))
+		case err != nil:
 			return fmt.Errorf("preview: %s: %s\n(%w)", src, feeds.Message(err), err)
 		}
 	}
@@ -113,7 +132,7 @@ func runPreview(ctx context.Context, args []string, sio stdio) error {
 			return err
 		}
 		a := builder.Article(ctx, it, *sentences)
-		pi := previewItem{Title: it.Title, Link: it.Link, Author: a.Author, Summary: a.Summary}
+		pi := previewItem{Title: it.Title, Link: it.Link, Author: a.Author, Summary: a.Summary, Text: it.Content}
 		if !it.Published.IsZero() {
 			pi.Published = it.Published.UTC().Format(time.RFC3339)
 		}
@@ -179,9 +198,6 @@ func printPreview(w io.Writer, out previewOutput) {
 		}
 		if len(meta) > 0 {
 			fmt.Fprintf(w, "   %s\n", strings.Join(meta, " · "))
-		}
-		if len(it.Summary) == 0 {
-			fmt.Fprintln(w, "   (no text to summarize)")
 		}
 		for _, s := range it.Summary {
 			fmt.Fprintf(w, "   • %s\n", s)

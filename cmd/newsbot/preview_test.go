@@ -139,3 +139,74 @@ func TestPreviewErrors(t *testing.T) {
 		t.Errorf("not a feed: err = %v", err)
 	}
 }
+
+// TestPreviewReaderExamples runs `preview -offline -json` over each of the
+// examples of issue 13 (feeds/testdata/reader) and checks that it shows
+// the text a careful reader of the feed sees.
+func TestPreviewReaderExamples(t *testing.T) {
+	type want struct{ summary, text string }
+	const interview = "Watch the full interview."
+	tests := []struct {
+		file  string
+		items map[string]want // by title; "" fields are not checked
+		warn  string          // on stderr
+	}{
+		{"embeds.xml", map[string]want{
+			"Iframe": {interview, interview}, "Object": {interview, interview}, "Embed": {interview, interview},
+			"Video with fallback": {interview, interview}, "Unclosed iframe": {interview, interview},
+		}, ""},
+		{"scripts.xml", map[string]want{
+			"safe headline": {"Plain text.", "Plain text."},
+			"styled title":  {"", "Before. After."},
+		}, ""},
+		{"summary.atom", map[string]want{
+			"A proper summary wins": {"The council approved the new harbour bridge on Tuesday. Construction starts in spring and takes three years. The bridge will carry trams, bicycles and pedestrians.", ""},
+		}, ""},
+		{"short.xml", map[string]want{
+			"Comments only":  {"Comments", "Comments"},
+			"Read more":      {"Click here to read more", "Click here to read more"},
+			"No text at all": {"", ""},
+		}, ""},
+		{"truncated.xml", map[string]want{"First": {"The first story is complete.", ""}, "Second": {"The second story is complete too.", ""}}, "cut off"},
+		{"base64.atom", map[string]want{"Encoded content": {"", "Decoded base64 text.\n\nIt has two paragraphs."}}, ""},
+		{"xmlbase.atom", map[string]want{"Relative to the entry's xml:base": {"Two.", "Two."}}, ""},
+	}
+	for _, tt := range tests {
+		path := filepath.Join("..", "..", "feeds", "testdata", "reader", tt.file)
+		stdout, stderr, err := runCmd(t, "preview", "-offline", "-json", "-n", "20", path)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tt.file, err, stderr)
+		}
+		if tt.warn != "" && !strings.Contains(stderr, tt.warn) {
+			t.Errorf("%s: stderr lacks %q: %q", tt.file, tt.warn, stderr)
+		}
+		var got previewOutput
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("%s: %v\n%s", tt.file, err, stdout)
+		}
+		seen := map[string]bool{}
+		for _, it := range got.Items {
+			w, ok := tt.items[it.Title]
+			if !ok {
+				continue
+			}
+			seen[it.Title] = true
+			if sum := strings.Join(it.Summary, " "); (w.summary != "" || it.Title == "No text at all") && sum != w.summary {
+				t.Errorf("%s %q: summary %q, want %q", tt.file, it.Title, sum, w.summary)
+			}
+			if w.text != "" && it.Text != w.text {
+				t.Errorf("%s %q: text %q, want %q", tt.file, it.Title, it.Text, w.text)
+			}
+			for _, bad := range []string{"script", "location", "no text to summarize", "browser"} {
+				if strings.Contains(it.Title+strings.Join(it.Summary, " ")+it.Text, bad) {
+					t.Errorf("%s %q: shows %q", tt.file, it.Title, bad)
+				}
+			}
+		}
+		for title := range tt.items {
+			if !seen[title] {
+				t.Errorf("%s: no item %q in %s", tt.file, title, stdout)
+			}
+		}
+	}
+}
