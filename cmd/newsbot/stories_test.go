@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runStoriesCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), append([]string{"stories"}, args...), stdio{in: strings.NewReader(stdin), out: &out, err: &errb})
+	return out.String(), errb.String(), err
+}
+
+// storyOf parses -jsonl output into id → story, checking the order.
+func storyOf(t *testing.T, out string, ids []string) map[string]string {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != len(ids) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(ids), out)
+	}
+	got := make(map[string]string)
+	for i, l := range lines {
+		var r struct{ ID, Story string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("line %d: %v: %s", i+1, err, l)
+		}
+		if r.ID != ids[i] {
+			t.Errorf("line %d: id %q, want %q (input order)", i+1, r.ID, ids[i])
+		}
+		got[r.ID] = r.Story
+	}
+	return got
+}
+
+func TestStoriesJSONL(t *testing.T) {
+	ids := []string{"r1", "s1", "b1", "a1", "z1", "w1", "r2", "a2"}
+	want := map[string]string{
+		"r1": "r1", "s1": "s1",
+		"b1": "r1", // another outlet, the same eruption
+		"a1": "a1",
+		"z1": "s1", // German
+		"w1": "a1", // headlines only
+		"r2": "r2",
+		"a2": "a2", // two days later: outside the window
+	}
+	file := filepath.Join("testdata", "stories", "articles.jsonl")
+	out, errOut, err := runStoriesCmd(t, "", "-jsonl", file)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	got := storyOf(t, out, ids)
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: story %q, want %q", id, got[id], w)
+		}
+	}
+	// stdin gives the same answer as the file.
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out2, _, err := runStoriesCmd(t, string(b), "-jsonl", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out2 != out {
+		t.Errorf("stdin output differs from file output:\n%s\nvs\n%s", out2, out)
+	}
+}
+
+func TestStoriesEval(t *testing.T) {
+	out, errOut, err := runStoriesCmd(t, "", "-eval", filepath.Join("testdata", "stories"))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	for _, want := range []string{
+		"precision", "recall",
+		"en     1          1            1                 0      1.000   1.000",
+		"all     2          1            2                 0      1.000   1.000",
+		"stream (B-cubed, 5 headlines)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestStoriesErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"no mode", "", nil, "give -jsonl or -eval"},
+		{"both modes", "", []string{"-jsonl", "-eval", "x"}, "exclude each other"},
+		{"bad json", "{", []string{"-jsonl"}, "stdin: line 1"},
+		{"bad time", `{"id":"a","published":"yesterday"}`, []string{"-jsonl"}, "line 1: published"},
+		{"no id", `{"title":"x"}`, []string{"-jsonl"}, "line 1: no id"},
+		{"missing file", "", []string{"-jsonl", "testdata/stories/nope.jsonl"}, "nope.jsonl"},
+		{"missing dir", "", []string{"-eval", "testdata/nope"}, "story-pairs.jsonl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runStoriesCmd(t, tt.stdin, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBCubed(t *testing.T) {
+	tests := []struct {
+		pred, gold []string
+		p, r       float64
+	}{
+		{[]string{"a", "a", "b"}, []string{"x", "x", "y"}, 1, 1},
+		{[]string{"a", "b", "c"}, []string{"x", "x", "x"}, 1, 1.0 / 3},
+		{[]string{"a", "a", "a"}, []string{"x", "x", "y"}, (2.0/3 + 2.0/3 + 1.0/3) / 3, 1},
+	}
+	for _, tt := range tests {
+		p, r := bcubed(tt.pred, tt.gold)
+		if d := p - tt.p; d > 1e-9 || d < -1e-9 {
+			t.Errorf("bcubed(%v, %v) precision %.4f, want %.4f", tt.pred, tt.gold, p, tt.p)
+		}
+		if d := r - tt.r; d > 1e-9 || d < -1e-9 {
+			t.Errorf("bcubed(%v, %v) recall %.4f, want %.4f", tt.pred, tt.gold, r, tt.r)
+		}
+	}
+}
