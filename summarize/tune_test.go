@@ -169,7 +169,7 @@ func (e *evaluator) run(system func(devArticle) []string) map[string]figures {
 
 func (e *evaluator) params(p *params) map[string]figures {
 	return e.run(func(a devArticle) []string {
-		s, _ := summarize(Document{Title: a.Title, Text: a.Text, Language: a.Language}, Options{}, p)
+		s, _ := summarize(Document{Title: a.Title, Text: a.Text}, Options{}, p)
 		return s.Sentences
 	})
 }

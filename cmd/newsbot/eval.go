@@ -24,13 +24,22 @@ func init() {
 	subcommands["eval"] = runEval
 }
 
-const evalUsage = `usage: newsbot eval [-data ../shared/eval/dev.jsonl] [-n 3] [-j cores]
+const evalUsage = `usage: newsbot eval [-data FILE[,FILE...]] [-n 3] [-j cores]
 
-Scores n-sentence summaries against the reference summaries with ROUGE-1,
-ROUGE-2, ROUGE-L and ROUGE-Lsum F1 (as Google's rouge-score computes them
-with its Porter stemmer), per source, with the Lead-n baseline (the first n
-sentences) from the same run beside ours, the average length in words and
-the articles per second on one core.`
+Summarizes every article as the bot does (title given, language detected)
+and scores the n-sentence summaries against the reference summaries with
+ROUGE-1, ROUGE-2, ROUGE-L and ROUGE-Lsum F1, per source, with the Lead-n
+baseline (the first n sentences) from the same run beside ours, the average
+length in words and the articles per second on one core.
+
+Each article is tokenized for its language (the "language" field; none
+means English): English as Google's rouge-score does with its Porter
+stemmer; any other language keeps the lower-cased letters and digits of
+every script, without stemming (rouge-score's tokenizer would cut
+"sécurité" into "s" and "curit").
+
+The default scores the English and the French files together:
+  newsbot eval -data ../shared/eval/dev.jsonl,../shared/eval/fr-orangesum.jsonl`
 
 // evalArticle is one line of the evaluation data.
 type evalArticle struct {
@@ -56,7 +65,8 @@ func runEval(ctx context.Context, args []string, sio stdio) error {
 		fmt.Fprintln(sio.err, "\nflags:")
 		fs.PrintDefaults()
 	}
-	data := fs.String("data", "../shared/eval/dev.jsonl", "JSON lines with id, title, text, summary and source")
+	data := fs.String("data", "../shared/eval/dev.jsonl,../shared/eval/fr-orangesum.jsonl",
+		"JSON lines with id, title, text, summary, source and language; several files separated by commas")
 	n := fs.Int("n", 3, "sentences per summary")
 	workers := fs.Int("j", runtime.GOMAXPROCS(0), "parallel workers")
 	if err := fs.Parse(args); err != nil {
@@ -68,17 +78,27 @@ func runEval(ctx context.Context, args []string, sio stdio) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
 	}
-	f, err := os.Open(*data)
-	if err != nil {
-		return fmt.Errorf("eval: %w", err)
-	}
-	defer f.Close()
-	arts, err := readEvalData(f)
-	if err != nil {
-		return fmt.Errorf("eval: %s: %w", *data, err)
+	var arts []evalArticle
+	for _, path := range strings.Split(*data, ",") {
+		if path = strings.TrimSpace(path); path == "" {
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		list, err := readEvalData(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("eval: %s: %w", path, err)
+		}
+		if len(list) == 0 {
+			return fmt.Errorf("eval: %s holds no articles with a text and a reference summary", path)
+		}
+		arts = append(arts, list...)
 	}
 	if len(arts) == 0 {
-		return fmt.Errorf("eval: %s holds no articles", *data)
+		return errors.New("eval: no data files given")
 	}
 	start := time.Now()
 	lead, ours, err := evaluate(ctx, arts, *n, max(*workers, 1))
@@ -107,6 +127,9 @@ func readEvalData(r io.Reader) ([]evalArticle, error) {
 		if err := json.Unmarshal([]byte(b), &a); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
+		if a.Text == "" || a.Summary == "" {
+			continue // not a summary pair (the stories files, say)
+		}
 		if a.Source == "" {
 			a.Source = "(no source)"
 		}
@@ -125,13 +148,18 @@ func evaluate(ctx context.Context, arts []evalArticle, n, workers int) (lead, ou
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := rouge.NewScorer()
+			english, other := rouge.NewScorer(), rouge.NewUnicodeScorer()
 			for i := range next {
 				a := arts[i]
+				sc := english
+				if !isEnglish(a.Language) {
+					sc = other
+				}
 				sents := summarize.Split(a.Text)
 				sents = sents[:min(n, len(sents))]
 				lead[i] = scoreSummary(sc, a.Summary, sents)
-				sum, _ := summarize.Summarize(summarize.Document{Title: a.Title, Text: a.Text, Language: a.Language},
+				// As the bot runs: the title given, the language detected.
+				sum, _ := summarize.Summarize(summarize.Document{Title: a.Title, Text: a.Text},
 					summarize.Options{Sentences: n})
 				ours[i] = scoreSummary(sc, a.Summary, sum.Sentences)
 			}
@@ -150,6 +178,13 @@ func evaluate(ctx context.Context, arts []evalArticle, n, workers int) (lead, ou
 	close(next)
 	wg.Wait()
 	return lead, ours, err
+}
+
+// isEnglish reports whether an article's language field means English
+// (none does).
+func isEnglish(code string) bool {
+	code = strings.ToLower(code)
+	return code == "" || code == "en" || strings.HasPrefix(code, "en-") || strings.HasPrefix(code, "en_")
 }
 
 func scoreSummary(sc *rouge.Scorer, ref string, sents []string) evalResult {
@@ -181,7 +216,7 @@ func measureSpeed(arts []evalArticle, n int) speed {
 		runtime.GC()
 		t0 = time.Now()
 		for _, a := range list {
-			summarize.Summarize(summarize.Document{Title: a.Title, Text: a.Text, Language: a.Language}, summarize.Options{Sentences: n})
+			summarize.Summarize(summarize.Document{Title: a.Title, Text: a.Text}, summarize.Options{Sentences: n})
 		}
 		ours := time.Since(t0)
 		out[src] = [2]float64{float64(len(list)) / lead.Seconds(), float64(len(list)) / ours.Seconds()}
@@ -200,7 +235,7 @@ func printEval(w io.Writer, arts []evalArticle, lead, ours []evalResult, n int, 
 	}
 	sort.Strings(sources)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source\tarticles\tsystem\tROUGE-1\tROUGE-2\tROUGE-L\tROUGE-Lsum\twords\tarticles/s\t")
+	fmt.Fprintln(tw, "source\tarticles\ttokens\tsystem\tROUGE-1\tROUGE-2\tROUGE-L\tROUGE-Lsum\twords\tarticles/s\t")
 	for _, src := range sources {
 		idx := bySource[src]
 		for k, sys := range []struct {
@@ -217,14 +252,33 @@ func printEval(w io.Writer, arts []evalArticle, lead, ours []evalResult, n int, 
 				words += float64(r.words)
 			}
 			m := float64(len(idx))
-			name, count := src, fmt.Sprint(len(idx))
+			name, count, tok := src, fmt.Sprint(len(idx)), tokenizerName(arts, idx)
 			if k > 0 {
-				name, count = "", ""
+				name, count, tok = "", "", ""
 			}
 			rate := fmt.Sprintf("%.0f", sp[src][k])
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t\n", name, count, sys.name,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t\n", name, count, tok, sys.name,
 				100*r1/m, 100*r2/m, 100*rl/m, 100*rls/m, words/m, rate)
 		}
 	}
 	tw.Flush()
+}
+
+// tokenizerName says how a source's articles were tokenized.
+func tokenizerName(arts []evalArticle, idx []int) string {
+	en, other := 0, 0
+	for _, i := range idx {
+		if isEnglish(arts[i].Language) {
+			en++
+		} else {
+			other++
+		}
+	}
+	switch {
+	case other == 0:
+		return "en+Porter"
+	case en == 0:
+		return "unicode"
+	}
+	return "mixed"
 }

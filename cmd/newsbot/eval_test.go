@@ -48,6 +48,31 @@ func TestEvalSmallSet(t *testing.T) {
 		t.Errorf("sources not sorted:\n%s", out)
 	}
 
+	// Two files at once, one of them French: tokenized with letters of any
+	// script. "sécurité" against "curité" shares no word in French, while
+	// rouge-score's English tokenizer would match "curit" in both.
+	frPath := filepath.Join(dir, "fr.jsonl")
+	fr, _ := json.Marshal(map[string]string{"id": "f1", "source": "Gamma", "language": "fr", "title": "Sécurité",
+		"text": "La sécurité routière progresse encore cette année. Les morts baissent de dix pour cent. Le ministre se félicite.",
+		"summary": "curité"})
+	os.WriteFile(frPath, append(fr, '\n'), 0o600)
+	out, _, err = runSummarizeCmd(t, "", "eval", "-data", path+","+frPath, "-n", "2", "-j", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gamma string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "Gamma") {
+			gamma = l
+		}
+	}
+	if !strings.Contains(gamma, "unicode") || !strings.Contains(gamma, "Lead-2     0.00") {
+		t.Errorf("French source: want the unicode tokenizer and no match: %q\n%s", gamma, out)
+	}
+	if !strings.Contains(out, "Alpha") || !strings.Contains(out, "4 articles") {
+		t.Errorf("both files should be scored:\n%s", out)
+	}
+
 	if _, _, err := runSummarizeCmd(t, "", "eval", "-data", filepath.Join(dir, "none.jsonl")); err == nil {
 		t.Error("missing data: no error")
 	}
