@@ -193,7 +193,27 @@ type doc struct {
 type story struct {
 	n     int
 	feeds map[string]int
-	terms map[*term]int32 // how many of the story's articles have each term
+	// terms counts how many of the story's articles have each term, so
+	// that a term's story frequency changes when its first article joins
+	// or its last leaves. Nil while the story has had one article, whose
+	// terms then are the story's: most stories never get a second.
+	terms map[*term]int32
+	first *doc
+}
+
+// count adds k (1 or -1) to the story's count of t and keeps t.sdf in step.
+func (s *story) count(t *term, k int32) {
+	c := s.terms[t] + k
+	switch {
+	case c <= 0:
+		delete(s.terms, t)
+		t.sdf--
+	case c == 1 && k > 0:
+		s.terms[t] = c
+		t.sdf++
+	default:
+		s.terms[t] = c
+	}
 }
 
 // Matcher assigns articles to stories. It is safe for concurrent use: its
@@ -523,14 +543,19 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 	if old, ok := m.docs[a.ID]; ok {
 		m.remove(old)
 	}
+	d := &doc{id: a.ID, feed: a.Feed, link: a.Link, story: st, at: at, terms: make([]docTerm, 0, len(feats))}
 	s := m.stories[st]
 	if s == nil {
-		s = &story{feeds: make(map[string]int), terms: make(map[*term]int32, len(feats))}
+		s = &story{feeds: make(map[string]int), first: d}
 		m.stories[st] = s
+	} else if s.terms == nil {
+		s.terms = make(map[*term]int32, 2*len(s.first.terms))
+		for _, dt := range s.first.terms {
+			s.terms[dt.t] = 1
+		}
 	}
 	s.n++
 	s.feeds[a.Feed]++
-	d := &doc{id: a.ID, feed: a.Feed, link: a.Link, story: st, at: at, terms: make([]docTerm, 0, len(feats))}
 	n := float64(len(m.stories))
 	var norm float64
 	for _, f := range feats {
@@ -545,8 +570,10 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 			}
 		}
 		t.df++
-		if s.terms[t]++; s.terms[t] == 1 {
+		if s.terms == nil {
 			t.sdf++
+		} else {
+			s.count(t, 1)
 		}
 		if len(t.post) >= 2*int(t.df)+8 {
 			t.compact()
@@ -579,11 +606,12 @@ func (m *Matcher) remove(d *doc) {
 	for _, dt := range d.terms {
 		t := dt.t
 		t.df--
-		if s != nil {
-			if s.terms[t]--; s.terms[t] <= 0 {
-				delete(s.terms, t)
-				t.sdf--
-			}
+		switch {
+		case s == nil:
+		case s.terms == nil:
+			t.sdf--
+		default:
+			s.count(t, -1)
 		}
 		if t.df <= 0 {
 			delete(m.terms, t.key)
@@ -604,6 +632,9 @@ func (m *Matcher) remove(d *doc) {
 		s.n--
 		if s.feeds[d.feed]--; s.feeds[d.feed] <= 0 {
 			delete(s.feeds, d.feed)
+		}
+		if s.first == d {
+			s.first = nil // only read to build terms, which exists by now or never will
 		}
 		if s.n <= 0 {
 			delete(m.stories, d.story)

@@ -264,3 +264,74 @@ func TestKindString(t *testing.T) {
 		}
 	}
 }
+
+// The idf table must stay equal to a recount of the window through joins,
+// updates, removals and expiry, or rarity drifts as the bot runs.
+func TestIndexConsistent(t *testing.T) {
+	m := NewMatcher(Options{Window: time.Hour})
+	g := newGenerator(3)
+	for i := 0; i < 3000; i++ {
+		a := g.article(i, t0.Add(time.Duration(i)*time.Second*3))
+		switch i % 10 {
+		case 3: // a republished article: same feed and link
+			prev := g.article(i-1, a.Published)
+			a.Feed, a.Link = prev.Feed, prev.Link
+		case 7:
+			m.Remove(fmt.Sprintf("g%d", i-2))
+		}
+		if i%50 == 49 {
+			m.Add(a, fmt.Sprintf("g%d", i-5))
+			continue
+		}
+		m.Assign(a)
+	}
+	df := make(map[*term]int32)
+	storyTerms := make(map[string]map[*term]bool)
+	for id, d := range m.docs {
+		if d.dead || d.id != id {
+			t.Fatalf("docs[%q] is %+v", id, d)
+		}
+		if storyTerms[d.story] == nil {
+			storyTerms[d.story] = make(map[*term]bool)
+		}
+		for _, dt := range d.terms {
+			df[dt.t]++
+			storyTerms[d.story][dt.t] = true
+		}
+	}
+	sdf := make(map[*term]int32)
+	for _, ts := range storyTerms {
+		for tm := range ts {
+			sdf[tm]++
+		}
+	}
+	if len(m.terms) != len(df) {
+		t.Errorf("idf table has %d terms, the window %d", len(m.terms), len(df))
+	}
+	for key, tm := range m.terms {
+		if tm.df != df[tm] || tm.sdf != sdf[tm] {
+			t.Errorf("term %q: df %d sdf %d, recount %d %d", key, tm.df, tm.sdf, df[tm], sdf[tm])
+		}
+		live := 0
+		for _, p := range tm.post {
+			if !p.d.dead {
+				live++
+			}
+		}
+		if live != int(tm.df) || len(tm.post) > 2*int(tm.df)+8 {
+			t.Errorf("term %q: %d postings, %d live, df %d", key, len(tm.post), live, tm.df)
+		}
+	}
+	joined := 0
+	for _, s := range m.stories {
+		if s.n > 1 {
+			joined++
+		}
+	}
+	if joined == 0 {
+		t.Error("no story has two articles: the test does not exercise joins")
+	}
+	if len(m.stories) != len(storyTerms) {
+		t.Errorf("%d stories, the window's articles are in %d", len(m.stories), len(storyTerms))
+	}
+}
