@@ -240,7 +240,6 @@ func (b *Bot) feedImport(ctx context.Context, r *request) (*reply, error) {
 		outlines = outlines[:maxImportFeeds]
 	}
 	prog := &importProgress{b: b, r: r, total: len(outlines)}
-	prog.show(true)
 	results := make([]string, len(outlines))
 	var added, cleaned atomic.Int32
 	var g errgroup.Group
@@ -288,9 +287,10 @@ func (b *Bot) feedImport(ctx context.Context, r *request) (*reply, error) {
 }
 
 // importProgress edits the deferred reply of /feed import as feeds finish
-// ("Importing… 37/100"), at most every progressEvery so a large file does
-// not run into Discord's rate limit on edits, and only while the reply can
-// still be edited.
+// ("Importing… 37/100"): not in the first progressQuiet, so a quick import
+// is answered in one go, then at most every progressEvery so a large file
+// does not run into Discord's rate limit on edits, and only while the reply
+// can still be edited.
 type importProgress struct {
 	b     *Bot
 	r     *request
@@ -313,22 +313,27 @@ func (p *importProgress) stop() {
 	p.edits.Wait()
 }
 
+// progressQuiet is how long an import runs before it shows progress;
 // progressEvery is the least time between two progress edits.
-const progressEvery = 2 * time.Second
+const (
+	progressQuiet = 5 * time.Second
+	progressEvery = 2 * time.Second
+)
 
 func (p *importProgress) done() {
 	p.mu.Lock()
 	p.n++
 	p.mu.Unlock()
-	p.show(false)
+	p.show()
 }
 
-// show edits the reply with the count so far: at once when first, else if
-// progressEvery has passed and no other edit is on its way.
-func (p *importProgress) show(first bool) {
+// show edits the reply with the count so far, unless it is too early or
+// too late for that, or another edit is on its way.
+func (p *importProgress) show() {
 	p.mu.Lock()
 	now := p.b.now()
-	if p.stopped || p.editing || p.n == p.total || now.Sub(p.r.received) >= replyWindow || (!first && now.Sub(p.shown) < progressEvery) {
+	age := now.Sub(p.r.received)
+	if p.stopped || p.editing || p.n == p.total || age < progressQuiet || age >= replyWindow || now.Sub(p.shown) < progressEvery {
 		p.mu.Unlock()
 		return
 	}
