@@ -94,7 +94,7 @@ func hostile(i int) store.Article {
 	}
 	return store.Article{
 		Title: fmt.Sprintf("%d %s", i, wide), Link: link, Author: wide, ImageURL: link,
-		Summary:        []string{strings.Repeat("A sentence with ‮ unicode ✓ and *marks*. ", 300), wide, wide},
+		Summary:        []string{strings.Repeat("A sentence with \u202e unicode ✓ and *marks*. ", 300), wide, wide},
 		SentencesTotal: 99, WordsBefore: 9999, WordsAfter: 10,
 		Published: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC),
 	}

@@ -94,7 +94,7 @@ func (f *Fetcher) discover(ctx context.Context, pageURL string, d discovery) (*R
 	}
 
 	candidates := feedCandidates(decodeText(resp.body, resp.contentType, true), resp.url)
-	res, firstErr, unanswered := f.bestCandidate(ctx, candidates, d)
+	res, unanswered, firstErr := f.bestCandidate(ctx, candidates, d)
 	switch {
 	case res != nil:
 		return res, nil
@@ -119,10 +119,10 @@ type outcome struct {
 // above it has failed; or, when ctx ends first, the best found by then.
 // Otherwise it returns the first real failure in rank order (not a mere
 // "no feed here") and how many candidates never answered.
-func (f *Fetcher) bestCandidate(ctx context.Context, candidates []string, d discovery) (best *Result, firstErr error, unanswered int) {
+func (f *Fetcher) bestCandidate(ctx context.Context, candidates []string, d discovery) (best *Result, unanswered int, firstErr error) {
 	n := len(candidates)
 	if n == 0 {
-		return nil, nil, 0
+		return nil, 0, nil
 	}
 	parallel := max(d.parallel, 1)
 	results := make(chan outcome, n) // buffered: abandoned fetches never block
@@ -204,18 +204,18 @@ func (f *Fetcher) bestCandidate(ctx context.Context, candidates []string, d disc
 			hedge.Reset(d.hedge)
 		case <-ctx.Done():
 			if bestI < n {
-				return found[bestI], nil, 0
+				return found[bestI], 0, nil
 			}
 			for i := range n {
 				if !done[i] {
 					unanswered++
 				}
 			}
-			return nil, rankedFailure(errs), unanswered
+			return nil, unanswered, rankedFailure(errs)
 		}
 	}
 	if bestI < n {
-		return found[bestI], nil, 0
+		return found[bestI], 0, nil
 	}
 	if ctx.Err() != nil {
 		// Everything answered, but only because the deadline cut it short.
@@ -225,7 +225,7 @@ func (f *Fetcher) bestCandidate(ctx context.Context, candidates []string, d disc
 			}
 		}
 	}
-	return nil, rankedFailure(errs), unanswered
+	return nil, unanswered, rankedFailure(errs)
 }
 
 // rankedFailure is the best-ranked failure that means more than "no feed
