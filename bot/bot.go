@@ -51,6 +51,7 @@ type Config struct {
 	DefaultSentences    int
 	PollInterval        time.Duration // new feeds are first polled after this
 	MaxPostsPerInterval int           // per subscription per PollInterval
+	StoryWindow         time.Duration // how long a story\'s post is edited as outlets join
 	DeliveryInterval    time.Duration // how often the outbox is drained
 	Lease               time.Duration // how long a claimed delivery is ours
 	Owner               string        // this process's identity
@@ -137,7 +138,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.deliverer = &Deliverer{
 		Store: b.store, Poster: sessionPoster{b.sessions[0]}, Owner: b.cfg.Owner, Lease: b.cfg.Lease,
-		PerSubscription: b.cfg.MaxPostsPerInterval, Window: b.cfg.PollInterval, Batch: 100, DefaultSentences: b.cfg.DefaultSentences,
+		PerSubscription: b.cfg.MaxPostsPerInterval, Window: b.cfg.PollInterval, StoryWindow: b.cfg.StoryWindow, Batch: 100, DefaultSentences: b.cfg.DefaultSentences,
 		Now: b.now, Log: b.log, Metrics: b.metrics,
 	}
 	return b.deliverLoop(ctx)

@@ -19,6 +19,7 @@ type DeliveryStore interface {
 	ClaimDeliveries(ctx context.Context, o store.ClaimOptions) ([]store.Delivery, error)
 	BeginPost(ctx context.Context, deliveryID int64, owner string, now, until time.Time) error
 	MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
+	StoryStore
 	MarkFailed(ctx context.Context, deliveryID int64, reason string) error
 	ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
 	PauseSubscription(ctx context.Context, subscriptionID int64, reason string) error
@@ -34,6 +35,8 @@ type DeliveryStore interface {
 type poster interface {
 	post(ctx context.Context, channelID string, m message, nonce string) (messageID string, err error)
 	find(ctx context.Context, channelID string, m message, since time.Time) (messageID string, err error)
+	edit(ctx context.Context, channelID, messageID string, m message) error
+	get(ctx context.Context, channelID, messageID string) (message, error)
 }
 
 // Delivery timing.
@@ -59,6 +62,7 @@ type Deliverer struct {
 	PerSubscription  int           // MAX_POSTS_PER_INTERVAL: posts per subscription per Window
 	Window           time.Duration // POLL_INTERVAL
 	Batch            int           // deliveries per claim
+	StoryWindow      time.Duration // STORY_EDIT_WINDOW: how long a story's post grows
 	DefaultSentences int
 	Now              func() time.Time
 	// Sleep waits between retries of a record; nil uses a timer (tests
@@ -148,7 +152,7 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 		}
 		return outcomeWaiting
 	}
-	if !dl.AttemptedAt.IsZero() {
+	if !dl.AttemptedAt.IsZero() && dl.Kind != store.KindEdit {
 		// An earlier attempt may have posted without recording it.
 		msgID, err := d.Poster.find(postCtx, dl.Subscription.ChannelID, m, dl.AttemptedAt.Add(-time.Minute))
 		if err != nil {
@@ -163,10 +167,27 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 			return outcomePosted
 		}
 	}
+	if dl.Kind == store.KindEdit {
+		return d.editChanged(postCtx, dl, m, settings.Stories, log)
+	}
+	grouped := settings.Stories && dl.Article.Story != ""
+	if grouped {
+		p, join, err := d.storyTarget(postCtx, dl)
+		if err != nil {
+			return d.retryLater(dl, "read the story's post: "+err.Error(), log)
+		}
+		if join {
+			return d.joinStory(postCtx, dl, p, m, log)
+		}
+	}
 	msgID, err := d.Poster.post(postCtx, dl.Subscription.ChannelID, m, nonceFor(dl.ID))
 	switch kind, reason := classify(err); kind {
 	case postOK:
-		d.record(ctx, dl, msgID, log)
+		if grouped {
+			d.recordWith(ctx, dl, msgID, log, d.Store.MarkStoryPosted)
+		} else {
+			d.record(ctx, dl, msgID, log)
+		}
 		d.Metrics.posted()
 		return outcomePosted
 	case postPause:
@@ -200,11 +221,18 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 // store stay unreachable past recordPatience, the delivery keeps its attempt
 // marker, and whoever claims it next finds the message instead of posting.
 func (d *Deliverer) record(ctx context.Context, dl store.Delivery, msgID string, log *slog.Logger) {
+	d.recordWith(ctx, dl, msgID, log, d.Store.MarkPosted)
+}
+
+// recordWith is record through the given store method (MarkPosted, or
+// MarkStoryPosted for the post that shows a story).
+func (d *Deliverer) recordWith(ctx context.Context, dl store.Delivery, msgID string, log *slog.Logger,
+	mark func(ctx context.Context, deliveryID int64, messageID string, at time.Time) error) {
 	deadline := d.Now().Add(recordPatience)
 	wait := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-		err := d.Store.MarkPosted(rctx, dl.ID, msgID, d.Now())
+		err := mark(rctx, dl.ID, msgID, d.Now())
 		cancel()
 		if err == nil {
 			if attempt > 1 {

@@ -53,6 +53,15 @@ func (f *fakeOutbox) MarkPosted(ctx context.Context, id int64, msg string, _ tim
 	return nil
 }
 func (f *fakeOutbox) MarkFailed(context.Context, int64, string) error { return nil }
+func (f *fakeOutbox) MarkStoryPosted(ctx context.Context, id int64, msg string, at time.Time) error {
+	return f.MarkPosted(ctx, id, msg, at)
+}
+func (f *fakeOutbox) StoryPost(context.Context, string, string, time.Time) (store.StoryPost, error) {
+	return store.StoryPost{}, store.ErrNotFound
+}
+func (f *fakeOutbox) StoryOutlets(context.Context, string, string) ([]store.Outlet, error) {
+	return nil, nil
+}
 func (f *fakeOutbox) ReleaseDelivery(_ context.Context, id int64, _ time.Time, _ string) error {
 	f.released[id]++
 	return nil
@@ -94,6 +103,11 @@ func (p *fakePoster) post(_ context.Context, ch string, _ message, _ string) (st
 		return "", err
 	}
 	return "m" + ch, nil
+}
+
+func (p *fakePoster) edit(context.Context, string, string, message) error { return nil }
+func (p *fakePoster) get(context.Context, string, string) (message, error) {
+	return message{}, nil
 }
 
 func (p *fakePoster) find(context.Context, string, message, time.Time) (string, error) {

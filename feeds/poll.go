@@ -20,6 +20,13 @@ type PollStore interface {
 	RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 	RecordPollFailure(ctx context.Context, f store.PollFailure) (store.Feed, error)
 	KnownArticles(ctx context.Context, feedID int64, keys []string) (map[string]bool, error)
+	ArticleFingerprints(ctx context.Context, feedID int64, identities []string) (map[string]string, error)
+}
+
+// storyAssigner puts new articles in stories (a *StoryIndex).
+type storyAssigner interface {
+	Refresh(ctx context.Context) error
+	Assign(feedID int64, a store.Article) string
 }
 
 // feedFetcher is what the poller needs of a Fetcher.
@@ -67,6 +74,8 @@ type Poller struct {
 	Tick      time.Duration // how often Run looks for due feeds
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Stories, when set, assigns each new article to a story.
+	Stories storyAssigner
 	// OnNew is called after a poll stored new articles (to wake delivery).
 	OnNew func()
 	// Observe is called after every poll with its outcome (for metrics).
@@ -99,6 +108,11 @@ func (p *Poller) Run(ctx context.Context) error {
 func (p *Poller) PollDue(ctx context.Context) (int, error) {
 	workers := max(p.Workers, 1)
 	total := 0
+	if p.Stories != nil {
+		if err := p.Stories.Refresh(ctx); err != nil && ctx.Err() == nil {
+			p.Log.Warn("read recent stories; matching against what this process knows", "err", err)
+		}
+	}
 	for ctx.Err() == nil {
 		// One feed per worker: a claimed feed waits for no other poll, and
 		// its lease is still renewed before it is fetched.
@@ -211,17 +225,27 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, log *slo
 			return &storeError{err}
 		}
 		r.Present = present
+		if err := p.changedItems(ctx, f.ID, res.Feed.Items, items, &r); err != nil {
+			return &storeError{err}
+		}
 		if keep := p.maxNew(); len(items) > floodItems && len(items) > keep {
 			// Items are oldest first: post the newest, remember the rest.
 			log.Warn("feed published too many new items at once; posting the newest and recording the rest as seen",
 				"new", len(items), "posting", keep, "skipped", len(items)-keep)
 			for _, it := range items[:len(items)-keep] {
 				identity, linkKey := Identity(it)
-				r.Skipped = append(r.Skipped, store.Article{Identity: identity, LinkKey: linkKey, Link: it.Link, Title: it.Title, Published: it.Published})
+				r.Skipped = append(r.Skipped, store.Article{Identity: identity, LinkKey: linkKey, Link: it.Link, Title: it.Title,
+					Published: it.Published, Fingerprint: Fingerprint(it)})
 			}
 			items = items[len(items)-keep:]
 		}
 		r.Articles = p.build(ctx, items)
+		for i := range r.Articles {
+			r.Articles[i].Fingerprint = Fingerprint(items[i])
+			if p.Stories != nil {
+				r.Articles[i].Story = p.Stories.Assign(f.ID, r.Articles[i])
+			}
+		}
 	}
 	n, err := p.Store.RecordPoll(context.WithoutCancel(ctx), r)
 	if err != nil {
@@ -232,6 +256,53 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, log *slo
 		if p.OnNew != nil {
 			p.OnNew()
 		}
+	}
+	return nil
+}
+
+// changedItems finds the known items whose text changed in substance since
+// they were stored (their Fingerprint differs) and adds them, summarized
+// again, to r.Updated: their posts are then edited. Items stored before
+// fingerprints existed get theirs recorded, without an edit.
+func (p *Poller) changedItems(ctx context.Context, feedID int64, all, fresh []Item, r *store.PollResult) error {
+	isNew := make(map[string]bool, len(fresh))
+	for _, it := range fresh {
+		id, _ := Identity(it)
+		isNew[id] = true
+	}
+	var known []Item
+	var ids []string
+	for _, it := range all {
+		if id, _ := Identity(it); !isNew[id] {
+			known = append(known, it)
+			ids = append(ids, id)
+		}
+	}
+	if len(known) == 0 {
+		return nil
+	}
+	stored, err := p.Store.ArticleFingerprints(ctx, feedID, ids)
+	if err != nil {
+		return err
+	}
+	var changed []Item
+	for i, it := range known {
+		old, ok := stored[ids[i]]
+		fp := Fingerprint(it)
+		switch {
+		case !ok || old == fp:
+		case old == "":
+			if r.Fingerprints == nil {
+				r.Fingerprints = map[string]string{}
+			}
+			r.Fingerprints[ids[i]] = fp
+		default:
+			changed = append(changed, it)
+		}
+	}
+	r.Updated = p.build(ctx, changed)
+	for i := range r.Updated {
+		r.Updated[i].Fingerprint = Fingerprint(changed[i])
 	}
 	return nil
 }

@@ -60,7 +60,7 @@ func runBot(ctx context.Context, getenv func(string) string, sio stdio) error {
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID,
 		ShardCount: cfg.ShardCount, ShardIDs: cfg.ShardIDs,
 		DefaultSentences: cfg.Sentences, PollInterval: cfg.PollInterval,
-		MaxPostsPerInterval: cfg.MaxPosts, Lease: cfg.Lease, Owner: cfg.InstanceID,
+		MaxPostsPerInterval: cfg.MaxPosts, StoryWindow: cfg.StoryWindow, Lease: cfg.Lease, Owner: cfg.InstanceID,
 		DeliveryInterval: deliveryInterval(cfg.PollInterval),
 	}, st, builder, log, metrics)
 	if err != nil {
@@ -71,6 +71,7 @@ func runBot(ctx context.Context, getenv func(string) string, sio stdio) error {
 		Workers: cfg.PollWorkers, Owner: cfg.InstanceID, Lease: cfg.Lease, Sentences: cfg.Sentences, MaxNew: cfg.MaxPosts,
 		Tick: min(5*time.Second, cfg.PollInterval), Now: time.Now, Log: log,
 		OnNew: b.Wake, Observe: pollMetrics.observe,
+		Stories: &feeds.StoryIndex{Store: st, Now: time.Now},
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
@@ -118,6 +119,7 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 type fullStore interface {
 	bot.Store
 	feeds.PollStore
+	feeds.RecentStore
 	PruneArticles(ctx context.Context, before time.Time) (int, error)
 	Close() error
 }

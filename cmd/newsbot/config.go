@@ -33,6 +33,7 @@ type config struct {
 	ShardCount   int           // SHARD_COUNT
 	ShardIDs     []int         // SHARD_ID or SHARD_IDS
 	InstanceID   string        // INSTANCE_ID
+	StoryWindow  time.Duration // STORY_EDIT_WINDOW
 
 	// notes are accepted settings the operator should hear about (old
 	// names), logged with warnings().
@@ -92,6 +93,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Retention, err = durationVar(getenv, "ARTICLE_RETENTION", 30*24*time.Hour)
 	add(err)
 	c.Lease, err = durationVar(getenv, "LEASE_DURATION", 2*time.Minute)
+	add(err)
+	c.StoryWindow, err = durationVar(getenv, "STORY_EDIT_WINDOW", 48*time.Hour)
 	add(err)
 	c.AllowPrivate, err = boolVar(getenv, "NEWSBOT_ALLOW_PRIVATE_ADDRESSES", false)
 	add(err)
