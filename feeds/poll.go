@@ -71,9 +71,9 @@ type Poller struct {
 	// MaxNew is how many items of a flooding feed are kept for posting:
 	// MAX_POSTS_PER_INTERVAL, as a subscription posts no more per interval.
 	MaxNew int
-	Tick      time.Duration // how often Run looks for due feeds
-	Now       func() time.Time
-	Log       *slog.Logger
+	Tick   time.Duration // how often Run looks for due feeds
+	Now    func() time.Time
+	Log    *slog.Logger
 	// Stories, when set, assigns each new article to a story.
 	Stories storyAssigner
 	// OnNew is called after a poll stored new articles (to wake delivery).
