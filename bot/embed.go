@@ -124,13 +124,15 @@ func orUntitled(t string) string {
 	return t
 }
 
-// safeURL returns u only if it is an absolute http(s) URL; Discord rejects
-// the whole message for a bad embed URL, and other schemes have no business
-// in a post.
+// safeURL returns u only if it is an absolute http(s) URL, in the form
+// fitLimits sends (see fitURL); Discord rejects the whole message for a bad
+// embed URL, and other schemes have no business in a post. Rendering the
+// final form here keeps a post equal to what was sent, which is how an
+// unrecorded earlier post is recognised.
 func safeURL(u string) string {
 	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || len(u) > 2048 {
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 		return ""
 	}
-	return p.String()
+	return fitURL(p.String())
 }

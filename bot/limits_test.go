@@ -184,3 +184,20 @@ func TestFitLimitsContent(t *testing.T) {
 		t.Errorf("cut content does not say so: …%q", content[len(content)-20:])
 	}
 }
+
+// A rendered post is already in its final form: fitLimits changes nothing
+// in it, so the post found in a channel after an outage equals the one
+// rendered again for the retry.
+func TestRenderedPostIsFitted(t *testing.T) {
+	a := hostile(1) // an IDN host and a non-ASCII path
+	a.Link = "https://bücher.example/ü?q=ö"
+	a.ImageURL = a.Link
+	e := render(a, "Source", store.DefaultGuildSettings("g", 3)).Embed
+	_, fitted := fitLimits("", []*discordgo.MessageEmbed{e})
+	if f := fitted[0]; f.URL != e.URL || f.Title != e.Title || f.Description != e.Description || f.Image.URL != e.Image.URL {
+		t.Errorf("fitLimits changed a rendered post: url %q → %q", e.URL, f.URL)
+	}
+	if e.URL != "https://xn--bcher-kva.example/%C3%BC?q=%C3%B6" {
+		t.Errorf("url = %q", e.URL)
+	}
+}
