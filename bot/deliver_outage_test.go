@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,4 +113,67 @@ func testSession(t *testing.T, dc *discordtest.Server) *discordgo.Session {
 	}
 	s.Client = &http.Client{Transport: rt, Timeout: 10 * time.Second}
 	return s
+}
+
+// TestStoryEditCrashRepeatsTheEdit: an outlet joining a story edits the
+// story's post; if the process dies before recording it, the next claimer
+// edits again (the same content), and never posts.
+func TestStoryEditCrashRepeatsTheEdit(t *testing.T) {
+	ctx := context.Background()
+	dc := discordtest.New(t, discordtest.WithNonceWindow(time.Nanosecond))
+	guild := dc.AddGuild("Newsroom")
+	channel := dc.AddChannel(guild.ID, "news")
+	session := testSession(t, dc)
+	clk := &testClock{t: time.Now()}
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "story.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Now = clk.Now
+	const story = "1/wire-a"
+	for i, name := range []string{"wire", "daily"} {
+		sub, err := st.Subscribe(ctx, store.NewSubscription{GuildID: guild.ID, ChannelID: channel,
+			Feed: store.Feed{URL: "https://" + name + ".example/rss", Title: "The " + name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := store.Article{Identity: name + "-a", Link: "https://" + name + ".example/a", Title: "Quake hits the coast " + name,
+			Summary: []string{"A strong earthquake hit the coast."}, Published: clk.Now(), Story: story}
+		if _, err := st.RecordPoll(ctx, store.PollResult{FeedID: sub.FeedID, Articles: []store.Article{a}, PolledAt: clk.Now(), NextPollAt: clk.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 { // the wire's post goes out first
+			if _, err := newStoryDeliverer(st, session, clk, "p0").DeliverOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := newStoryDeliverer(storeDown{st}, session, clk, "p1").DeliverOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(time.Hour)
+	if _, err := newStoryDeliverer(st, session, clk, "p2").DeliverOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := dc.Messages(channel)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want the story's one post", len(msgs))
+	}
+	edits := dc.Edits(channel)
+	if len(edits) != 2 || edits[1].MessageID != msgs[0].ID {
+		t.Fatalf("%d edits, want 2 (the edit repeated after the crash)", len(edits))
+	}
+	if f := edits[1].Message.Embeds[0].Fields; len(f) == 0 || f[len(f)-1].Name != outletsField || !strings.Contains(f[len(f)-1].Value, "The daily") {
+		t.Errorf("post after the repeated edit: fields %+v", f)
+	}
+	if n, err := st.PendingDeliveries(ctx); err != nil || n != 0 {
+		t.Errorf("pending = %d, %v; want 0", n, err)
+	}
+}
+
+func newStoryDeliverer(st DeliveryStore, s *discordgo.Session, clk *testClock, owner string) *Deliverer {
+	return &Deliverer{Store: st, Poster: sessionPoster{s}, Owner: owner, Lease: time.Minute, Batch: 10,
+		DefaultSentences: 3, Now: clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Sleep: func(_ context.Context, d time.Duration) bool { clk.Add(d); return true }}
 }
