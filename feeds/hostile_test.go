@@ -1,6 +1,11 @@
 package feeds
 
-import "bytes"
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
 
 // Hostile feeds for the memory bound (issue 9.8): each is as large as the
 // body cap allows and built to make a naive parser keep a tree, a stack or
@@ -68,4 +73,33 @@ func fill(unit string, n int) string {
 		b.WriteString(unit)
 	}
 	return b.String()
+}
+
+// TestHostileFeeds: at 1 MiB (the benchmark runs them at the body cap),
+// each hostile feed is refused as malformed (XML nested past maxXMLDepth)
+// or parsed with the item after the hostile one intact.
+func TestHostileFeeds(t *testing.T) {
+	for _, hf := range hostileFeeds {
+		feed, err := Parse(bytes.NewReader(hf.body(1<<20)), "", "https://example.com/feed")
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "nested more than") {
+				t.Errorf("%s: %v", hf.name, err)
+			}
+			continue
+		}
+		if len(feed.Items) == 0 {
+			t.Errorf("%s: no items", hf.name)
+			continue
+		}
+		first := feed.Items[0]
+		if len(first.Title) > 4*maxTitleRunes {
+			t.Errorf("%s: title of %d bytes", hf.name, len(first.Title))
+		}
+		if strings.Contains(first.Title+first.Content, "<b>") || strings.Contains(first.Title, "script") {
+			t.Errorf("%s: markup left: %.80q / %.80q", hf.name, first.Title, first.Content)
+		}
+		if len(feed.Items) == 2 && !strings.HasPrefix(feed.Items[1].Content, "The ") {
+			t.Errorf("%s: the item after = %+v", hf.name, feed.Items[1])
+		}
+	}
 }
