@@ -23,6 +23,7 @@ import (
 // Store is the persistence the bot needs.
 type Store interface {
 	DeliveryStore
+	RulesStore
 	Subscribe(ctx context.Context, ns store.NewSubscription) (store.Subscription, error)
 	Unsubscribe(ctx context.Context, guildID string, subscriptionID int64) (store.Subscription, error)
 	ListSubscriptions(ctx context.Context, guildID string) ([]store.Subscription, error)

@@ -88,6 +88,7 @@ func (b *Bot) commands() []*command {
 		// it accepted, however long the whole file takes.
 		timeout: -1,
 	}
+	b.addRuleCommands(feed)
 	latest := &command{
 		deferred: true,
 		def: &discordgo.ApplicationCommand{

@@ -136,7 +136,11 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 		}
 		cache[guild] = settings
 	}
-	m := render(dl.Article, dl.Subscription.Feed.Title, settings)
+	// The subscription's rules may drop the item, or shape its post (rules.go).
+	m, settled, out := d.applyRules(ctx, dl, settings, log)
+	if settled {
+		return out
+	}
 	// The post itself is not cancelled by shutdown: finishing it and recording
 	// the message ID is what keeps a restart from posting it again.
 	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), postTimeout)

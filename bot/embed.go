@@ -16,8 +16,10 @@ import (
 type message struct {
 	Content string
 	Embed   *discordgo.MessageEmbed
-	// MentionUsers may be pinged by the message; nobody else ever is.
+	// MentionUsers and MentionRoles may be pinged by the message; nobody
+	// else ever is.
 	MentionUsers []string
+	MentionRoles []string
 }
 
 // render turns an article into a post as the guild's settings want it.

@@ -148,7 +148,7 @@ func (b *Bot) feedRemove(ctx context.Context, r *request) (*reply, error) {
 }
 
 func (b *Bot) feedAutocomplete(ctx context.Context, r *request) []*discordgo.ApplicationCommandOptionChoice {
-	if r.sub != "remove" {
+	if r.sub != "remove" && !slices.Contains(ruleSubcommands, r.sub) {
 		return nil
 	}
 	subs, err := b.store.ListSubscriptions(ctx, r.guildID)
@@ -211,6 +211,7 @@ func listLine(s store.Subscription) string {
 	if s.Paused {
 		line += " · ⏸️ paused: " + escapeMarkdown(s.PauseReason)
 	}
+	line += rulesSummary(s)
 	return line
 }
 
@@ -218,6 +219,9 @@ func (b *Bot) feedImport(ctx context.Context, r *request) (*reply, error) {
 	body, err := b.fetchAttachment(ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	if isBackup(body) { // a JSON backup from /feed export format:json
+		return b.importBackup(ctx, r, body)
 	}
 	outlines, err := feeds.ParseOPML(bytes.NewReader(body))
 	if err != nil {
@@ -431,6 +435,9 @@ func (b *Bot) fetchAttachment(ctx context.Context, r *request) ([]byte, error) {
 }
 
 func (b *Bot) feedExport(ctx context.Context, r *request) (*reply, error) {
+	if r.str("format") == "json" { // with channels and rules, for /feed import
+		return b.exportBackup(ctx, r)
+	}
 	subs, err := b.store.ListSubscriptions(ctx, r.guildID)
 	if err != nil {
 		return nil, err

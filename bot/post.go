@@ -33,8 +33,8 @@ func (p sessionPoster) post(ctx context.Context, channelID string, m message, no
 	}
 	content, embeds := fitLimits(m.Content, embeds)
 	body := createMessage{Content: content, Embeds: embeds, AllowedMentions: noMentions, Nonce: nonce, EnforceNonce: nonce != ""}
-	if len(m.MentionUsers) > 0 {
-		body.AllowedMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: m.MentionUsers}
+	if len(m.MentionUsers) > 0 || len(m.MentionRoles) > 0 {
+		body.AllowedMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: m.MentionUsers, Roles: m.MentionRoles}
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	resp, err := p.s.RequestWithBucketID("POST", endpoint, body, endpoint, discordgo.WithContext(ctx))
