@@ -259,22 +259,29 @@ func TestCommandOptionRanges(t *testing.T) {
 func TestShardsReadyFollowsTheGateway(t *testing.T) {
 	tb := startTestBot(t)
 	ctx := testDeadline(t)
-	ready := func() float64 {
-		var m dto.Metric
-		if err := tb.b.metrics.ShardsOpen.Write(&m); err != nil {
-			t.Fatal(err)
-		}
-		return m.GetGauge().GetValue()
-	}
-	waitUntil(ctx, t, "newsbot_shards_ready to be 1 after READY", func() bool { return ready() == 1 })
-	// A dropped connection resumes: still one shard, not two.
-	tb.dc.DropConnections()
-	if err := tb.dc.Wait(ctx, func() bool { return tb.dc.Resumes() == 1 }); err != nil {
-		t.Fatal(err)
-	}
-	waitUntil(ctx, t, "newsbot_shards_ready to be 1 after RESUMED", func() bool { return ready() == 1 })
+	waitUntil(ctx, t, "newsbot_shards_ready to be 1 after READY", func() bool { return tb.shardsReady(t) == 1 })
 	if err := tb.b.sessions[0].Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(ctx, t, "the gauge to drop to 0 after the disconnect", func() bool { return ready() == 0 })
+	waitUntil(ctx, t, "newsbot_shards_ready to drop to 0 after the disconnect", func() bool { return tb.shardsReady(t) == 0 })
+}
+
+// A dropped connection that resumes is still one shard, not two.
+func TestShardsReadyAfterResume(t *testing.T) {
+	tb := startTestBot(t)
+	ctx := testDeadline(t)
+	waitUntil(ctx, t, "newsbot_shards_ready to be 1 after READY", func() bool { return tb.shardsReady(t) == 1 })
+	tb.dc.DropConnections()
+	if err := tb.dc.Wait(ctx, func() bool { return tb.dc.Resumes() >= 1 }); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(ctx, t, "newsbot_shards_ready to be 1 after RESUMED", func() bool { return tb.shardsReady(t) == 1 })
+}
+
+func (tb *testBot) shardsReady(t *testing.T) float64 {
+	var m dto.Metric
+	if err := tb.b.metrics.ShardsOpen.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetGauge().GetValue()
 }

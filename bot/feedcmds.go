@@ -134,7 +134,7 @@ func (b *Bot) feedRemove(ctx context.Context, r *request) (*reply, error) {
 	}
 	switch len(match) {
 	case 0:
-		return nil, userErrorf("This server has no subscription matching %q. Pick one from the list as you type, or see `/feed list`.", want)
+		return nil, userErrorf("This server has no subscription matching %q. Pick one from the list as you type, or see `/feed list`.", truncate(feeds.Redact(want), 200))
 	case 1:
 	default:
 		return nil, userErrorf("%d channels subscribe to that feed; pick the one to remove from the list as you type.", len(match))
@@ -196,7 +196,9 @@ func (b *Bot) feedList(ctx context.Context, r *request) (*reply, error) {
 
 // listLine describes one subscription for /feed list.
 func listLine(s store.Subscription) string {
-	line := fmt.Sprintf("<#%s> · **%s** · <%s>", s.ChannelID, escapeMarkdown(truncate(orUntitled(s.Feed.Title), 80)), s.Feed.URL)
+	// Redact: subscriptions made before user URLs were cleaned may still
+	// hold a password.
+	line := fmt.Sprintf("<#%s> · **%s** · %s", s.ChannelID, escapeMarkdown(truncate(orUntitled(s.Feed.Title), 80)), showURL(feeds.Redact(s.Feed.URL)))
 	if !s.Feed.LastSuccessAt.IsZero() {
 		line += fmt.Sprintf(" · last success <t:%d:R>", s.Feed.LastSuccessAt.Unix())
 	} else {
