@@ -12,6 +12,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"newsbot/bot/discordtest"
+	"newsbot/store"
 )
 
 func feedCmd(sub string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
@@ -284,4 +285,19 @@ func (tb *testBot) shardsReady(t *testing.T) float64 {
 		t.Fatal(err)
 	}
 	return m.GetGauge().GetValue()
+}
+
+// A subscription stored before user URLs were cleaned still holds its
+// password: /feed list shows the feed without it.
+func TestFeedListRedactsStoredPassword(t *testing.T) {
+	tb := startTestBot(t)
+	tb.store.subs = append(tb.store.subs, store.Subscription{ID: 1, GuildID: tb.guild.ID, ChannelID: tb.channel,
+		Feed: store.Feed{URL: "https://reader:s3cr3t@example.com/feed?token=abc123", Title: "Old"}})
+	m := tb.run(t, "feed", feedCmd("list"))
+	if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, "example.com/feed") {
+		t.Fatalf("/feed list = %q %+v", m.Content, m.Embeds)
+	}
+	if d := m.Embeds[0].Description; strings.Contains(d, "s3cr3t") || strings.Contains(d, "abc123") {
+		t.Errorf("/feed list shows a secret: %q", d)
+	}
 }
