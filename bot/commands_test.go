@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
@@ -299,5 +300,19 @@ func TestFeedListRedactsStoredPassword(t *testing.T) {
 	}
 	if d := m.Embeds[0].Description; strings.Contains(d, "s3cr3t") || strings.Contains(d, "abc123") {
 		t.Errorf("/feed list shows a secret: %q", d)
+	}
+}
+
+// When Discord refuses an answer anyway (here a timestamp it can't parse,
+// which no limit covers), the member is told instead of being left on
+// "thinking…".
+func TestRefusedAnswerStillAnswers(t *testing.T) {
+	tb := startTestBot(t)
+	tb.b.byName["latest"].run = func(context.Context, *request) (*reply, error) {
+		return &reply{Embeds: []*discordgo.MessageEmbed{{Title: "x", Timestamp: "yesterday"}}}, nil
+	}
+	m := tb.run(t, "latest", discordtest.StringOpt("topic", "x"))
+	if !strings.Contains(m.Content, "Discord refused it") {
+		t.Fatalf("answer %q", m.Content)
 	}
 }
