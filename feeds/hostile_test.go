@@ -41,7 +41,7 @@ var hostileFeeds = []hostileFeed{
 		return atomEntry(`<content type="html">` + fill("&lt;b&gt;", n) + "deep</content>")
 	}},
 	{"atom-xhtml-nested-div", func(n int) []byte {
-		return atomEntry(`<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">` + fill("<div>", n/2) + "deep" + fill("</div>", n/2) + "</div></content>")
+		return atomEntry(`<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">` + repeat("<div>", (n-1024)/11) + "deep" + repeat("</div>", (n-1024)/11) + "</div></content>")
 	}},
 	// A title nesting script and style, and one enormous title.
 	{"rss-huge-title", func(n int) []byte {
@@ -63,6 +63,9 @@ func atomEntry(content string) []byte {
 		`<entry><id>urn:x:1</id><title>Deep</title><link href="https://example.com/deep"/>` + content + `</entry>` +
 		`<entry><id>urn:x:2</id><title>After</title><link href="https://example.com/after"/><content>The entry after.</content></entry></feed>`)
 }
+
+// repeat is strings.Repeat, named for symmetry with fill.
+func repeat(unit string, count int) string { return strings.Repeat(unit, count) }
 
 // fill repeats unit to about n bytes, leaving room for the document around it.
 func fill(unit string, n int) string {
