@@ -289,7 +289,7 @@ func (tb *testBot) shardsReady(t *testing.T) float64 {
 }
 
 // A subscription stored before user URLs were cleaned still holds its
-// password: /feed list shows the feed without it.
+// password: /feed list and /feed export show the feed without it.
 func TestFeedListRedactsStoredPassword(t *testing.T) {
 	tb := startTestBot(t)
 	tb.store.subs = append(tb.store.subs, store.Subscription{ID: 1, GuildID: tb.guild.ID, ChannelID: tb.channel,
@@ -300,6 +300,10 @@ func TestFeedListRedactsStoredPassword(t *testing.T) {
 	}
 	if d := m.Embeds[0].Description; strings.Contains(d, "s3cr3t") || strings.Contains(d, "abc123") {
 		t.Errorf("/feed list shows a secret: %q", d)
+	}
+	m = tb.run(t, "feed", feedCmd("export"))
+	if len(m.Files) != 1 || !strings.Contains(string(m.Files[0].Data), "https://example.com/feed") || strings.Contains(string(m.Files[0].Data), "s3cr3t") {
+		t.Errorf("/feed export = %+v", m.Files)
 	}
 }
 

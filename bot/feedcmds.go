@@ -454,7 +454,13 @@ func (b *Bot) feedExport(ctx context.Context, r *request) (*reply, error) {
 			continue
 		}
 		seen[s.Feed.URL] = true
-		out = append(out, feeds.OPMLOutline{Title: s.Feed.Title, XMLURL: s.Feed.URL, HTMLURL: s.Feed.SiteURL})
+		// A subscription made before user URLs were cleaned may hold a
+		// password: the file leaves it out, as /feed add would.
+		xmlURL := s.Feed.URL
+		if clean, had, err := feeds.CleanUserURL(xmlURL); err == nil && had {
+			xmlURL = clean
+		}
+		out = append(out, feeds.OPMLOutline{Title: s.Feed.Title, XMLURL: xmlURL, HTMLURL: s.Feed.SiteURL})
 	}
 	var buf bytes.Buffer
 	if err := feeds.WriteOPML(&buf, "newsbot feeds", out); err != nil {
