@@ -25,10 +25,8 @@ type message struct {
 // render turns an article into a post as the guild's settings want it.
 func render(a store.Article, source string, s store.GuildSettings) message {
 	sents := pickSentences(a, s.Sentences)
+	// An item with no text at all posts its headline and link alone.
 	summary := strings.Join(sents, " ")
-	if len(sents) == 0 {
-		summary = "(This article has no text to summarize.)"
-	}
 	a.Summary = sents // the footer counts what is shown
 	if s.Format == store.FormatText {
 		return message{Content: renderText(a, source, summary, s)}
@@ -85,6 +83,9 @@ func renderText(a store.Article, source, summary string, s store.GuildSettings) 
 		}
 	}
 	head := b.String() + "\n"
+	if summary == "" {
+		head = b.String()
+	}
 	room := maxContent - len([]rune(head)) - len([]rune(tail))
 	if room < 1 {
 		return truncate(head+tail, maxContent)

@@ -158,9 +158,9 @@ func (p *Poller) renew(ctx context.Context, f store.Feed) bool {
 	case err == nil:
 		return true
 	case errors.Is(err, store.ErrLeaseLost):
-		p.Log.Info("feed lease expired before its poll; left to its new owner", "feed", f.URL, "feed_id", f.ID)
+		p.Log.Info("feed lease expired before its poll; left to its new owner", "feed", Redact(f.URL), "feed_id", f.ID)
 	case ctx.Err() == nil:
-		p.Log.Error("renew feed lease; the feed is polled again when it expires", "feed", f.URL, "feed_id", f.ID, "err", err)
+		p.Log.Error("renew feed lease; the feed is polled again when it expires", "feed", Redact(f.URL), "feed_id", f.ID, "err", err)
 	}
 	return false
 }
@@ -176,10 +176,17 @@ func (e *storeError) Unwrap() error { return e.err }
 // Poll fetches one claimed feed and records the outcome. Errors are recorded
 // on the feed (with backoff), never returned: one bad feed affects nobody else.
 func (p *Poller) Poll(ctx context.Context, f store.Feed) {
-	log := p.Log.With("feed", f.URL, "feed_id", f.ID)
+	log := p.Log.With("feed", Redact(f.URL), "feed_id", f.ID)
 	res, err := p.Fetcher.FetchFeed(ctx, f.URL, Validators{ETag: f.ETag, LastModified: f.LastModified})
+	warning := ""
+	if errors.Is(err, ErrTruncated) && res != nil && res.Feed != nil {
+		// The items complete before the cut are kept; the feed's status
+		// says the document was truncated.
+		log.Warn("feed document was cut off; keeping its complete items", "items", len(res.Feed.Items), "err", err)
+		warning, err = Message(err), nil
+	}
 	if err == nil {
-		err = p.record(ctx, f, res, log)
+		err = p.record(ctx, f, res, warning, log)
 	}
 	if p.Observe != nil {
 		p.Observe(err)
@@ -213,9 +220,9 @@ func (p *Poller) Poll(ctx context.Context, f store.Feed) {
 
 // record stores a successful fetch: new articles and their deliveries, in
 // one transaction in the store.
-func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, log *slog.Logger) error {
+func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, warning string, log *slog.Logger) error {
 	r := store.PollResult{
-		FeedID: f.ID, Owner: p.Owner, PolledAt: p.Now(), NextPollAt: p.Now().Add(p.jitter(p.Interval)),
+		FeedID: f.ID, Owner: p.Owner, PolledAt: p.Now(), NextPollAt: p.Now().Add(p.jitter(p.Interval)), Warning: warning,
 		ETag: res.Validators.ETag, LastModified: res.Validators.LastModified, NotModified: res.NotModified,
 	}
 	if !res.NotModified {

@@ -146,3 +146,25 @@ func TestPollSkipsAFeedWhoseLeaseWasLost(t *testing.T) {
 		t.Errorf("polled a feed whose lease another process holds")
 	}
 }
+
+// TestPollTruncatedFeedKeepsItsItems: a document cut off before its end is
+// not a failed poll: its complete items are posted and the feed's status
+// says it was truncated.
+func TestPollTruncatedFeedKeepsItsItems(t *testing.T) {
+	f := newPollFixture(t, "a")
+	f.site.mu.Lock()
+	f.site.cut = true
+	f.site.mu.Unlock()
+	f.site.add("b", "c")
+	f.round(t)
+	if d := f.deliveries(t); len(d) != 2 {
+		t.Fatalf("%d deliveries from a truncated feed with 2 new items, want 2", len(d))
+	}
+	subs, err := f.st.ListSubscriptions(context.Background(), "g1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if feed := subs[0].Feed; feed.ErrorCount != 0 || !strings.Contains(feed.LastError, "cut off") {
+		t.Errorf("feed after a truncated poll: errors %d, status %q", feed.ErrorCount, feed.LastError)
+	}
+}

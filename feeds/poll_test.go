@@ -39,6 +39,7 @@ type pollSite struct {
 	items     []string // GUIDs, oldest first
 	teaser    bool
 	broken    bool
+	cut       bool // the body ends before </rss>, as a dropped connection leaves it
 	version   int
 	feedHits  int
 	pageHits  int
@@ -96,6 +97,9 @@ func (s *pollSite) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		fmt.Fprintf(w, `<item><guid>%s</guid><title>Story %s</title><link>%s/story/%s</link><pubDate>%s</pubDate><description>%s</description></item>`,
 			g, g, s.srv.URL, g, time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC).Format(time.RFC1123Z), text)
+	}
+	if s.cut {
+		return // no closing tags: the document was cut after its last item
 	}
 	fmt.Fprint(w, `</channel></rss>`)
 }

@@ -254,7 +254,10 @@ type PollResult struct {
 	ETag         string
 	LastModified string
 	NotModified  bool // a 304: validators and articles unchanged
-	Articles     []Article
+	// Warning is kept as the feed's status (LastError) although the poll
+	// succeeded, e.g. a document cut off whose complete items were kept.
+	Warning  string
+	Articles []Article
 	// Skipped are new items recorded as seen and never delivered: a flood
 	// beyond what a channel should take (identities only).
 	Skipped []Article

@@ -82,7 +82,7 @@ WITH old AS (
 		etag = CASE WHEN $4 THEN f.etag ELSE $5 END,
 		last_modified = CASE WHEN $4 THEN f.last_modified ELSE $6 END,
 		last_polled_at = $7::timestamptz, last_success_at = $7::timestamptz,
-		error_count = 0, last_error = '',
+		error_count = 0, last_error = $11,
 		next_poll_at = $8,
 		lease_owner = CASE WHEN f.lease_owner = $9 THEN NULL ELSE f.lease_owner END,
 		lease_until = CASE WHEN f.lease_owner = $9 THEN NULL ELSE f.lease_until END
@@ -105,7 +105,7 @@ SELECT count(*) FROM updated`
 func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error) {
 	b := &pgx.Batch{}
 	b.Queue(recordPollSQL, r.FeedID, clean(r.Title), clean(r.SiteURL), r.NotModified, clean(r.ETag), clean(r.LastModified),
-		nullTime(r.PolledAt), r.NextPollAt.UTC(), r.Owner, store.FailingThreshold)
+		nullTime(r.PolledAt), r.NextPollAt.UTC(), r.Owner, store.FailingThreshold, clean(r.Warning))
 	now := s.now()
 	var arts, skipped []store.Article
 	if !r.NotModified {

@@ -75,12 +75,12 @@ func (s *Store) RecordPoll(ctx context.Context, r store.PollResult) (int, error)
 				last_polled_at  = ?6,
 				last_success_at = ?6,
 				error_count     = 0,
-				last_error      = '',
+				last_error      = ?10,
 				next_poll_at    = ?7,
 				lease_until     = CASE WHEN lease_owner = ?8 THEN NULL ELSE lease_until END,
 				lease_owner     = CASE WHEN lease_owner = ?8 THEN '' ELSE lease_owner END
 			WHERE id = ?9`,
-			r.Title, r.SiteURL, r.NotModified, r.ETag, r.LastModified, ts(r.PolledAt), ts(r.NextPollAt), r.Owner, r.FeedID)
+			r.Title, r.SiteURL, r.NotModified, r.ETag, r.LastModified, ts(r.PolledAt), ts(r.NextPollAt), r.Owner, r.FeedID, r.Warning)
 		if err != nil {
 			return err
 		}
