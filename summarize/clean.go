@@ -183,12 +183,12 @@ func isBoilerplate(s string) bool {
 			arr[i] = c + 'a' - 'A'
 		}
 	}
-	lh := unsafeString(arr[:n])
+	lh := arr[:n]
 	if n == 0 {
 		return false
 	}
 	for _, p := range prefixesByFirst[lh[0]] {
-		if len(p) <= len(lh) && lh[:len(p)] == p {
+		if len(p) <= len(lh) && string(lh[:len(p)]) == p {
 			return true
 		}
 	}

@@ -2,8 +2,6 @@ package summarize
 
 import (
 	"strings"
-	"sync"
-	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
@@ -14,16 +12,13 @@ import (
 	"github.com/kljensen/snowball/swedish"
 )
 
-// language knows how to stem and which words carry no content.
+// language knows how to stem and which words carry no content. It holds
+// no state: what is learned about words is kept by each workspace's vocab.
 type language struct {
-	code string
-	stem func(word string, stemStopWords bool) string // nil: no stemmer
-	stop func(word string) bool
-
-	terms wordCache[termInfo] // word → its stem
-
-	mu   sync.Mutex
-	gids map[string]int32 // stem → global stem id
+	code  string
+	index int                                          // in languages
+	stem  func(word string, stemStopWords bool) string // nil: no stemmer
+	stop  func(word string) bool
 }
 
 func setStop(words string) func(string) bool {
@@ -58,6 +53,12 @@ var languages = []*language{
 	{code: "nl", stop: dutchStop},
 }
 
+func init() {
+	for i, l := range languages {
+		l.index = i
+	}
+}
+
 func languageByCode(code string) *language {
 	code = strings.ToLower(code)
 	if i := strings.IndexAny(code, "-_"); i >= 0 {
@@ -81,59 +82,3 @@ const englishShare = 25
 
 // detectWords is how many words detectLanguage looks at.
 const detectWords = 200
-
-// stopMasks caches, for each word, the set of languages (bit i for
-// languages[i]) that count it as a stop word.
-var stopMasks wordCache[uint16]
-
-func stopMask(w string) uint16 {
-	return stopMasks.get(w, func(w string) uint16 {
-		var m uint16
-		for i, l := range languages {
-			if l.stop(w) {
-				m |= 1 << i
-			}
-		}
-		return m
-	})
-}
-
-// termInfo is what a word means for scoring: its stem and the stem's
-// global id (the same for every article), or "" and -1 for stop words.
-// gid is -1 with a stem when the id table is full.
-type termInfo struct {
-	stem string
-	gid  int32
-}
-
-// term returns the stem a word stands for in this language. Cached across
-// calls.
-func (l *language) term(w string) termInfo {
-	return l.terms.get(w, func(w string) termInfo {
-		if utf8.RuneCountInString(w) < 2 || l.stop(w) {
-			return termInfo{gid: -1}
-		}
-		st := w
-		if l.stem != nil {
-			st = l.stem(w, true)
-		}
-		if st == "" || l.stop(st) {
-			return termInfo{gid: -1}
-		}
-		st = strings.Clone(st) // may be w itself, which points into a buffer
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		gid, ok := l.gids[st]
-		if !ok {
-			if len(l.gids) >= wordCacheMax {
-				return termInfo{stem: st, gid: -1}
-			}
-			if l.gids == nil {
-				l.gids = make(map[string]int32)
-			}
-			gid = int32(len(l.gids))
-			l.gids[st] = gid
-		}
-		return termInfo{stem: st, gid: gid}
-	})
-}

@@ -17,8 +17,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/kljensen/snowball/english"
 )
 
 // Document is an article to summarize.
@@ -128,14 +126,16 @@ type sent struct {
 }
 
 // workspace holds the per-call maps and buffers, reused through a pool so a
-// summary costs few allocations.
+// summary costs few allocations, and the vocab that outlives an article.
 type workspace struct {
-	words      wordTable        // the article's distinct lower-case words
-	termOfWord []int32          // word id → term id, -1 for stop words
-	stemID     map[string]int32 // stem → term id, for stems the shared cache has no id for
-	surface    []int32          // term id → first word id seen with it
-	localGen   []uint32         // global stem id → gen when localID was set
-	localID    []int32          // global stem id → term id in this article
+	vocab      vocab    // every word seen, bounded (see vocab)
+	wordGen    []uint32 // vocab id → gen when wordLocal was set
+	wordLocal  []int32  // vocab id → word id in this article
+	localVocab []int32  // word id in this article → vocab id
+	termOfWord []int32  // word id → term id, -1 for stop words
+	surface    []int32  // term id → first word id seen with it
+	localGen   []uint32 // stem id → gen when localID was set
+	localID    []int32  // stem id → term id in this article
 	gen        uint32
 	tf         []float64 // term id → count in the article
 	sf         []int32   // term id → sentences containing it
@@ -145,16 +145,21 @@ type workspace struct {
 	terms      []int32
 }
 
-var workspaces = sync.Pool{New: func() any {
-	return &workspace{stemID: make(map[string]int32)}
-}}
+var workspaces = sync.Pool{New: func() any { return new(workspace) }}
 
 func (ws *workspace) reset() {
-	ws.words.reset()
-	clear(ws.stemID)
-	if len(ws.stemID) == 0 && len(ws.surface) > 1<<16 {
-		ws.stemID = make(map[string]int32)
+	if ws.vocab.full() || len(ws.vocab.slots) == 0 {
+		ws.vocab.reset()
+		ws.wordGen, ws.wordLocal = ws.wordGen[:0], ws.wordLocal[:0]
+		ws.localGen, ws.localID = ws.localGen[:0], ws.localID[:0]
 	}
+	ws.gen++
+	if ws.gen == 0 { // wrapped: forget every stamp
+		clear(ws.wordGen)
+		clear(ws.localGen)
+		ws.gen = 1
+	}
+	ws.localVocab = ws.localVocab[:0]
 	ws.surface = ws.surface[:0]
 	ws.tf = ws.tf[:0]
 	ws.sf = ws.sf[:0]
@@ -183,7 +188,8 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	if doc.HTML {
 		title = strings.TrimSpace(htmlToText(title))
 	}
-	if !looksLikeText(text) {
+	ok, wordsBefore := scanText(text)
+	if !ok {
 		return Summary{}, ErrNoText
 	}
 
@@ -191,42 +197,41 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	defer workspaces.Put(ws)
 	ws.reset()
 
-	// Split, count and clean.
+	// Split and clean.
 	var sents []sent
-	var stats Stats
+	stats := Stats{WordsBefore: wordsBefore}
+	var raw []string
 	for pi, p := range splitParagraphs(text) {
-		var raw []string
-		raw = splitSentences(p, raw)
+		raw = splitSentences(p, raw[:0])
 		for si, s := range raw {
-			w := countWords(s)
 			stats.SentencesTotal++
-			stats.WordsBefore += w
 			c := stripTrailingCredit(stripDateline(s))
 			if isBoilerplate(c) {
 				continue
 			}
-			cw := w
-			if len(c) != len(s) {
-				cw = countWords(c)
-			}
-			if cw == 0 {
-				continue
-			}
-			sents = append(sents, sent{text: c, para: pi, words: cw, firstInPar: si == 0, pos: stats.SentencesTotal - 1})
+			sents = append(sents, sent{text: c, para: pi, firstInPar: si == 0, pos: stats.SentencesTotal - 1})
 		}
-	}
-	if len(sents) == 0 {
-		return Summary{}, ErrNoText
 	}
 
 	// Words, then the language, then terms: each distinct word is looked up
-	// once per article.
-	ws.terms = ws.splitWords(title, ws.terms)
+	// once per article. Sentences without a word go.
+	ws.terms, _ = ws.splitWords(title, ws.terms)
 	titleEnd := len(ws.terms)
-	ends := make([]int, len(sents))
-	for i := range sents {
-		ws.terms = ws.splitWords(sents[i].text, ws.terms)
-		ends[i] = len(ws.terms)
+	ends := make([]int, 0, len(sents))
+	kept := sents[:0]
+	for _, s := range sents {
+		start := len(ws.terms)
+		ws.terms, s.words = ws.splitWords(s.text, ws.terms)
+		if s.words == 0 {
+			ws.terms = ws.terms[:start]
+			continue
+		}
+		kept = append(kept, s)
+		ends = append(ends, len(ws.terms))
+	}
+	sents = kept
+	if len(sents) == 0 {
+		return Summary{}, ErrNoText
 	}
 	var lang *language
 	if doc.Language != "" {
@@ -360,67 +365,56 @@ func candidates(sents []sent, minWords int, cands []*sent) []*sent {
 	return cands
 }
 
-// looksLikeText rejects binary junk: text must be mostly letters, with
-// hardly any control characters or invalid bytes.
-func looksLikeText(text string) bool {
+// scanText rejects binary junk: text must be mostly letters, with hardly
+// any control characters or invalid bytes. It also counts the words
+// (white-space separated, with a letter or a digit), in the same pass.
+func scanText(text string) (ok bool, words int) {
 	var n [tcMulti + 1]int
+	tok, alnum := false, false
 	for i := 0; i < len(text); {
 		c := textClass[text[i]]
-		if c != tcMulti {
-			n[c]++
-			i++
-			continue
-		}
-		r, sz := utf8.DecodeRuneInString(text[i:])
-		i += sz
-		switch {
-		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
-			n[tcLetter]++
-		case unicode.IsSpace(r):
-		case r == utf8.RuneError || unicode.IsControl(r):
-			n[tcBad]++
-		default:
-			n[tcOther]++
-		}
-	}
-	letters, bad := n[tcLetter], n[tcBad]
-	total := letters + bad + n[tcOther] + n[tcDigit]
-	return letters > 0 && letters*2 >= total && bad*20 <= total
-}
-
-// countWords counts white-space separated words with a letter or digit.
-func countWords(s string) int {
-	n := 0
-	in, has := false, false
-	for i := 0; i < len(s); {
-		c := textClass[s[i]]
 		if c == tcMulti {
-			r, sz := utf8.DecodeRuneInString(s[i:])
+			r, sz := utf8.DecodeRuneInString(text[i:])
 			i += sz
 			switch {
+			case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+				c = tcLetter
+			case unicode.IsDigit(r):
+				c = tcDigit
 			case unicode.IsSpace(r):
 				c = tcSpace
-			case unicode.IsLetter(r) || unicode.IsDigit(r):
-				c = tcLetter
+			case r == utf8.RuneError || unicode.IsControl(r):
+				c = tcBad
 			default:
 				c = tcOther
 			}
 		} else {
 			i++
 		}
-		if c == tcSpace {
-			if has {
-				n++
+		n[c]++
+		switch c {
+		case tcSpace:
+			if tok && alnum {
+				words++
 			}
-			in, has = false, false
-			continue
+			tok, alnum = false, false
+		case tcLetter, tcDigit:
+			tok, alnum = true, true
+		default:
+			tok = true
 		}
-		in = true
-		has = has || c == tcLetter || c == tcDigit
 	}
-	if in && has {
-		n++
+	if tok && alnum {
+		words++
 	}
+	letters, bad := n[tcLetter], n[tcBad]
+	total := letters + bad + n[tcOther] + n[tcDigit]
+	return letters > 0 && letters*2 >= total && bad*20 <= total, words
+}
+
+// countWords counts white-space separated words with a letter or digit.
+func countWords(s string) int {
+	_, n := scanText(s)
 	return n
 }
 
@@ -436,6 +430,9 @@ var byteClass = func() (t [256]uint8) {
 		t[c] = classUpper
 	}
 	t['\''] = classApostrophe
+	for _, c := range " \t\n\r\v\f" {
+		t[c] = classSpace
+	}
 	for c := 0x80; c < 0x100; c++ {
 		t[c] = classMulti
 	}
@@ -448,26 +445,45 @@ const (
 	classUpper
 	classApostrophe
 	classMulti
+	classSpace
 )
 
 // splitWords appends the word ids of s to dst: letters and digits,
 // lower-cased, an apostrophe inside a word kept ("don't") and a final "'s"
-// dropped. Word ids index the article's wordTable.
-func (ws *workspace) splitWords(s string, dst []int32) []int32 {
+// dropped. Word ids number the article's distinct words. It also returns
+// how many words s has as countWords counts them (white-space separated,
+// with a letter or a digit), in the same pass.
+func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 	buf := ws.buf[:0]
+	count := 0
+	tok, alnum := false, false // in a white-space token; the token has a letter or digit
 	for i := 0; i <= len(s); {
 		if i < len(s) {
 			c := s[i]
 			switch byteClass[c] {
 			case classLower:
-				buf = append(buf, c)
-				i++
+				// The common case: a run of lower-case ASCII letters and
+				// digits, looked up where it stands when it is the whole word.
+				j := i + 1
+				for j < len(s) && byteClass[s[j]] == classLower {
+					j++
+				}
+				tok, alnum = true, true
+				if len(buf) == 0 && (j == len(s) || byteClass[s[j]] == classSep || byteClass[s[j]] == classSpace) {
+					dst = append(dst, ws.wordID(s[i:j], hashWord(s[i:j])))
+					i = j
+					continue
+				}
+				buf = append(buf, s[i:j]...)
+				i = j
 				continue
 			case classUpper:
 				buf = append(buf, c+'a'-'A')
+				tok, alnum = true, true
 				i++
 				continue
 			case classApostrophe:
+				tok = true
 				if len(buf) > 0 && i+1 < len(s) && isASCIILetter(s[i+1]) {
 					if (s[i+1] == 's' || s[i+1] == 'S') && (i+2 == len(s) || !isASCIILetter(s[i+2])) {
 						i += 2 // possessive: end the word here
@@ -480,6 +496,15 @@ func (ws *workspace) splitWords(s string, dst []int32) []int32 {
 				i++
 			case classMulti:
 				r, sz := utf8.DecodeRuneInString(s[i:])
+				if unicode.IsSpace(r) {
+					if tok && alnum {
+						count++
+					}
+					tok, alnum = false, false
+					i += sz
+					break
+				}
+				tok = true
 				if r == '\u2019' && len(buf) > 0 && i+sz < len(s) && isASCIILetter(s[i+sz]) {
 					if (s[i+sz] == 's' || s[i+sz] == 'S') && (i+sz+1 == len(s) || !isASCIILetter(s[i+sz+1])) {
 						i += sz + 1
@@ -489,42 +514,69 @@ func (ws *workspace) splitWords(s string, dst []int32) []int32 {
 					i += sz
 					continue
 				}
-				if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					alnum = true
 					buf = utf8.AppendRune(buf, unicode.ToLower(r))
 					i += sz
 					continue
 				}
+				if unicode.Is(unicode.Mn, r) {
+					buf = utf8.AppendRune(buf, r)
+					i += sz
+					continue
+				}
 				i += sz
+			case classSpace:
+				if tok && alnum {
+					count++
+				}
+				tok, alnum = false, false
+				i++
 			default:
+				tok = true
 				i++
 			}
 		} else {
+			if tok && alnum {
+				count++
+			}
 			i++
 		}
 		// A separator: the word in buf, if any, ends.
 		if len(buf) == 0 {
 			continue
 		}
-		h := hashWord(buf)
-		id, ok := ws.words.lookup(buf, h)
-		if !ok {
-			id = int32(ws.words.n)
-			ws.words.insert(buf, h, id)
-		}
-		dst = append(dst, id)
+		dst = append(dst, ws.localWord(vocabID(&ws.vocab, buf, hashWord(buf))))
 		buf = buf[:0]
 	}
 	ws.buf = buf
-	return dst
+	return dst, count
+}
+
+// wordID returns the article's id for word w, numbering new ones.
+func (ws *workspace) wordID(w string, h uint32) int32 { return ws.localWord(vocabID(&ws.vocab, w, h)) }
+
+func (ws *workspace) localWord(v int32) int32 {
+	if int(v) >= len(ws.wordGen) {
+		n := max(int(v)+1, 2*len(ws.wordGen), 1024)
+		ws.wordGen = append(ws.wordGen, make([]uint32, n-len(ws.wordGen))...)
+		ws.wordLocal = append(ws.wordLocal, make([]int32, n-len(ws.wordLocal))...)
+	}
+	if ws.wordGen[v] != ws.gen {
+		ws.wordGen[v] = ws.gen
+		ws.wordLocal[v] = int32(len(ws.localVocab))
+		ws.localVocab = append(ws.localVocab, v)
+	}
+	return ws.wordLocal[v]
 }
 
 // detectLanguage picks the language of the article from its first words
-// (word ids).
+// (word ids): the language whose stop words are most of them.
 func (ws *workspace) detectLanguage(wids []int32) *language {
 	sample := wids[:min(len(wids), detectWords)]
 	en := 0
 	for _, w := range sample[:min(len(sample), 100)] {
-		if english.IsStopWord(ws.words.word(w)) {
+		if ws.vocab.stopMask(ws.localVocab[w])&1 != 0 { // languages[0] is English
 			en++
 		}
 	}
@@ -534,7 +586,7 @@ func (ws *workspace) detectLanguage(wids []int32) *language {
 	}
 	var counts [16]int
 	for _, w := range sample {
-		m := stopMask(ws.words.word(w))
+		m := ws.vocab.stopMask(ws.localVocab[w])
 		for i := range languages {
 			if m&(1<<i) != 0 {
 				counts[i]++
@@ -553,18 +605,11 @@ func (ws *workspace) detectLanguage(wids []int32) *language {
 // resolveTerms gives every word of the article its term id (-1 for stop
 // words): words with the same stem share one.
 func (ws *workspace) resolveTerms(lang *language) {
-	ws.gen++
-	if ws.gen == 0 { // wrapped: forget every stamp
-		clear(ws.localGen)
-		ws.gen = 1
-	}
-	ws.termOfWord = slices.Grow(ws.termOfWord[:0], ws.words.n)[:ws.words.n]
-	for w := range ws.words.n {
-		info := lang.term(ws.words.word(int32(w)))
+	n := len(ws.localVocab)
+	ws.termOfWord = slices.Grow(ws.termOfWord[:0], n)[:n]
+	for w, v := range ws.localVocab {
 		id := int32(-1)
-		switch {
-		case info.gid >= 0:
-			g := int(info.gid)
+		if g := int(ws.vocab.term(v, lang)); g >= 0 {
 			if g >= len(ws.localGen) {
 				n := max(g+1, 2*len(ws.localGen), 1024)
 				ws.localGen = append(ws.localGen, make([]uint32, n-len(ws.localGen))...)
@@ -576,18 +621,13 @@ func (ws *workspace) resolveTerms(lang *language) {
 				id = ws.newTerm(int32(w))
 				ws.localGen[g], ws.localID[g] = ws.gen, id
 			}
-		case info.stem != "":
-			// Not in the shared cache (it is full): a map of our own.
-			sid, ok := ws.stemID[info.stem]
-			if !ok {
-				sid = ws.newTerm(int32(w))
-				ws.stemID[info.stem] = sid
-			}
-			id = sid
 		}
 		ws.termOfWord[w] = id
 	}
 }
+
+// word returns the text of the article's word id.
+func (ws *workspace) word(w int32) []byte { return ws.vocab.bytes(ws.localVocab[w]) }
 
 func (ws *workspace) newTerm(word int32) int32 {
 	id := int32(len(ws.surface))
@@ -691,7 +731,7 @@ func (ws *workspace) keywords() []string {
 	var top [maxKeywords]kw // the best so far, in order: a selection, not a sort
 	n := 0
 	for t := range ws.surface {
-		if ws.tf[t] < 2 || ws.sf[t] == 0 || utf8.RuneCountInString(ws.words.word(ws.surface[t])) < 3 {
+		if ws.tf[t] < 2 || ws.sf[t] == 0 || utf8.RuneCount(ws.word(ws.surface[t])) < 3 {
 			continue
 		}
 		k := kw{int32(t), ws.tf[t] * (ws.idf[t] + 1)}
@@ -708,8 +748,7 @@ func (ws *workspace) keywords() []string {
 	}
 	out := make([]string, n)
 	for i, k := range top[:n] {
-		// Copy: the word table is reused by the next call.
-		out[i] = strings.Clone(ws.words.word(ws.surface[k.t]))
+		out[i] = string(ws.word(ws.surface[k.t]))
 	}
 	return out
 }

@@ -1,22 +1,34 @@
 package summarize
 
-// wordTable maps the lower-cased words of one article to term ids. It is a
-// small open-addressing hash table over a byte arena: looking a word up
-// costs no allocation and no string conversion, which matters because it
-// runs once for every word of every article.
-type wordTable struct {
+import "unicode/utf8"
+
+// vocab maps lower-cased words to ids and remembers what each word means:
+// the languages that count it as a stop word, and its stem's id in the
+// last language it was stemmed for. It is an open-addressing hash table
+// over a byte arena, so a lookup costs no allocation. A vocab belongs to
+// one workspace (never shared, so no locks) and outlives an article: the
+// same few thousand words make up most news, and stemming them again for
+// every article would cost more than everything else together. It is
+// emptied when it passes vocabMaxWords words or vocabMaxBytes bytes, so its
+// memory stays bounded whatever the input.
+type vocab struct {
 	slots []wordSlot // power-of-two length, at most half full
 	arena []byte     // the words' bytes
-	n     int
-	byID  []wordSlot // word id → its slot, for word()
+	byID  []wordSlot // word id → its slot
+
+	stop  []uint16 // word id → stopKnown | bit i for languages[i] counting it a stop word
+	lang  []int8   // word id → index of the language gid is for, -1 for none
+	gid   []int32  // word id → stem id (unique across languages), -1 for no content
+	stems []map[string]int32
+	nStem int32
 }
 
-// word returns word id's text; the caller must copy it to keep it past
-// the next reset.
-func (t *wordTable) word(id int32) string {
-	s := t.byID[id]
-	return unsafeString(t.arena[s.off : s.off+s.ln])
-}
+const (
+	vocabMinSlots = 1 << 12
+	vocabMaxWords = 1 << 17
+	vocabMaxBytes = 4 << 20
+	stopKnown     = 1 << 15
+)
 
 type wordSlot struct {
 	hash    uint32
@@ -24,73 +36,140 @@ type wordSlot struct {
 	id      int32
 }
 
-const wordTableMin = 1024
+// full reports whether the vocab should be emptied before the next article.
+func (v *vocab) full() bool {
+	return len(v.byID) >= vocabMaxWords || len(v.arena) >= vocabMaxBytes
+}
 
-func (t *wordTable) reset() {
-	if len(t.slots) > 4*wordTableMin {
-		t.slots = nil // do not keep clearing a table grown by one huge text
-		t.arena = nil
+// reset empties the vocab; stem ids start again from zero.
+func (v *vocab) reset() {
+	v.slots = make([]wordSlot, vocabMinSlots)
+	v.arena = v.arena[:0]
+	if cap(v.arena) > vocabMaxBytes {
+		v.arena = nil
 	}
-	if t.slots == nil {
-		t.slots = make([]wordSlot, wordTableMin)
-	} else {
-		clear(t.slots)
-	}
-	t.arena = t.arena[:0]
-	t.byID = t.byID[:0]
-	t.n = 0
+	v.byID = v.byID[:0]
+	v.stop = v.stop[:0]
+	v.lang = v.lang[:0]
+	v.gid = v.gid[:0]
+	v.stems = nil
+	v.nStem = 0
+}
+
+// bytes returns word id's text; the caller must not keep it past the next
+// reset.
+func (v *vocab) bytes(id int32) []byte {
+	s := v.byID[id]
+	return v.arena[s.off : s.off+s.ln]
 }
 
 // hashWord is FNV-1a.
-func hashWord(b []byte) uint32 {
+func hashWord[T ~string | ~[]byte](b T) uint32 {
 	h := uint32(2166136261)
-	for _, c := range b {
-		h ^= uint32(c)
+	for i := 0; i < len(b); i++ {
+		h ^= uint32(b[i])
 		h *= 16777619
 	}
 	return h
 }
 
-func (t *wordTable) lookup(b []byte, h uint32) (int32, bool) {
-	mask := uint32(len(t.slots) - 1)
+// id returns the id of word w (with hash h), adding it if it is new.
+func vocabID[T ~string | ~[]byte](v *vocab, w T, h uint32) int32 {
+	if len(v.slots) == 0 {
+		v.reset()
+	}
+	mask := uint32(len(v.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		s := &t.slots[i]
+		s := &v.slots[i]
 		if s.ln == 0 {
-			return 0, false
+			break
 		}
-		if s.hash == h && int(s.ln) == len(b) && string(t.arena[s.off:s.off+s.ln]) == string(b) {
-			return s.id, true
+		if s.hash == h && int(s.ln) == len(w) && string(v.arena[s.off:s.off+s.ln]) == string(w) {
+			return s.id
 		}
 	}
-}
-
-func (t *wordTable) insert(b []byte, h uint32, id int32) {
-	if 2*(t.n+1) > len(t.slots) {
-		t.grow()
+	if 2*(len(v.byID)+1) > len(v.slots) {
+		v.grow()
 	}
-	off := uint32(len(t.arena))
-	t.arena = append(t.arena, b...)
-	slot := wordSlot{hash: h, off: off, ln: uint32(len(b)), id: id}
-	t.place(slot)
-	t.byID = append(t.byID, slot)
-	t.n++
+	id := int32(len(v.byID))
+	off := uint32(len(v.arena))
+	v.arena = append(v.arena, w...)
+	slot := wordSlot{hash: h, off: off, ln: uint32(len(w)), id: id}
+	v.place(slot)
+	v.byID = append(v.byID, slot)
+	v.stop = append(v.stop, 0)
+	v.lang = append(v.lang, -1)
+	v.gid = append(v.gid, -1)
+	return id
 }
 
-func (t *wordTable) place(s wordSlot) {
-	mask := uint32(len(t.slots) - 1)
+func (v *vocab) place(s wordSlot) {
+	mask := uint32(len(v.slots) - 1)
 	i := s.hash & mask
-	for t.slots[i].ln != 0 {
+	for v.slots[i].ln != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = s
+	v.slots[i] = s
 }
 
-func (t *wordTable) grow() {
-	old := t.slots
-	t.slots = make([]wordSlot, 2*len(old))
+func (v *vocab) grow() {
+	old := v.slots
+	v.slots = make([]wordSlot, 2*len(old))
 	for _, s := range old {
 		if s.ln != 0 {
-			t.place(s)
+			v.place(s)
 		}
 	}
+}
+
+// stopMask returns the set of languages (bit i for languages[i]) that
+// count word id as a stop word.
+func (v *vocab) stopMask(id int32) uint16 {
+	if m := v.stop[id]; m&stopKnown != 0 {
+		return m &^ stopKnown
+	}
+	w := string(v.bytes(id))
+	var m uint16
+	for i, l := range languages {
+		if l.stop(w) {
+			m |= 1 << i
+		}
+	}
+	v.stop[id] = m | stopKnown
+	return m
+}
+
+// term returns the stem id word id stands for in language l, or -1 for a
+// stop word or a word too short to mean anything.
+func (v *vocab) term(id int32, l *language) int32 {
+	if int(v.lang[id]) == l.index {
+		return v.gid[id]
+	}
+	w := string(v.bytes(id))
+	gid := int32(-1)
+	if utf8.RuneCountInString(w) >= 2 && !l.stop(w) {
+		st := w
+		if l.stem != nil {
+			st = l.stem(w, true)
+		}
+		if st != "" && !l.stop(st) {
+			if v.stems == nil {
+				v.stems = make([]map[string]int32, len(languages))
+			}
+			m := v.stems[l.index]
+			if m == nil {
+				m = make(map[string]int32)
+				v.stems[l.index] = m
+			}
+			g, ok := m[st]
+			if !ok {
+				g = v.nStem
+				v.nStem++
+				m[st] = g
+			}
+			gid = g
+		}
+	}
+	v.lang[id], v.gid[id] = int8(l.index), gid
+	return gid
 }
