@@ -293,7 +293,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	return out, nil
 }
 
-// textClass sorts bytes for looksLikeText and countWords.
+// textClass sorts bytes for scanText.
 var textClass = func() (t [256]uint8) {
 	for c := 0; c < 0x20; c++ {
 		t[c] = tcBad
@@ -412,12 +412,6 @@ func scanText(text string) (ok bool, words int) {
 	return letters > 0 && letters*2 >= total && bad*20 <= total, words
 }
 
-// countWords counts white-space separated words with a letter or digit.
-func countWords(s string) int {
-	_, n := scanText(s)
-	return n
-}
-
 // byteClass sorts ASCII bytes for splitWords.
 var byteClass = func() (t [256]uint8) {
 	for c := 'a'; c <= 'z'; c++ {
@@ -451,7 +445,7 @@ const (
 // splitWords appends the word ids of s to dst: letters and digits,
 // lower-cased, an apostrophe inside a word kept ("don't") and a final "'s"
 // dropped. Word ids number the article's distinct words. It also returns
-// how many words s has as countWords counts them (white-space separated,
+// how many words s has as scanText counts them (white-space separated,
 // with a letter or a digit), in the same pass.
 func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 	buf := ws.buf[:0]
