@@ -29,6 +29,7 @@ type Store interface {
 	ListSubscriptions(ctx context.Context, guildID string) ([]store.Subscription, error)
 	SaveGuildSettings(ctx context.Context, s store.GuildSettings) error
 	SearchArticles(ctx context.Context, guildID, query string, limit int) ([]store.Article, error)
+	TopStories(ctx context.Context, guildID string, since time.Time, limit int) ([]store.TopStory, error)
 	PendingDeliveries(ctx context.Context) (int, error)
 }
 

@@ -120,11 +120,21 @@ func (b *Bot) commands() []*command {
 				{Type: discordgo.ApplicationCommandOptionString, Name: "format", Description: "Post as embeds or plain text",
 					Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "embed", Value: "embed"}, {Name: "text", Value: "text"}}},
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "footer", Description: "Show the \"3 of 41 sentences · 87% shorter\" line"},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "stories", Description: "One post per story, listing every outlet that covers it"},
 			},
 		},
 		run: b.settings,
 	}
-	return []*command{feed, latest, summarizeCmd, settings}
+	top := &command{
+		def: &discordgo.ApplicationCommand{
+			Name: "top", Description: "The stories most of this server's feeds are covering", Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "hours", Description: "How far back to look (1-72, default 24)", MinValue: &minOne, MaxValue: 72},
+			},
+		},
+		run: b.top,
+	}
+	return []*command{feed, latest, summarizeCmd, settings, top}
 }
 
 // definitions is what the bulk overwrite registers.

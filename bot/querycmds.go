@@ -17,22 +17,30 @@ func (b *Bot) latest(ctx context.Context, r *request) (*reply, error) {
 	if topic == "" {
 		return nil, userErrorf("Tell me a topic, such as `/latest topic:elections`.")
 	}
-	found, err := b.store.SearchArticles(ctx, r.guildID, topic, count)
+	settings, err := b.store.GuildSettings(ctx, r.guildID, b.cfg.DefaultSentences)
+	if err != nil {
+		return nil, err
+	}
+	limit := count
+	if settings.Stories {
+		limit = count * searchPerStory // room for several outlets of each story
+	}
+	found, err := b.store.SearchArticles(ctx, r.guildID, topic, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", topic, err)
 	}
 	if len(found) == 0 {
 		return &reply{Content: fmt.Sprintf("Nothing on **%s** yet in this server's feeds. Try other words, or add feeds that cover it.", escapeMarkdown(topic))}, nil
 	}
-	settings, err := b.store.GuildSettings(ctx, r.guildID, b.cfg.DefaultSentences)
-	if err != nil {
-		return nil, err
-	}
 	settings.Format = store.FormatEmbed
 	settings.ShowStats = false
 	rep := &reply{Content: fmt.Sprintf("The latest on **%s**:", escapeMarkdown(topic))}
-	for _, a := range found {
-		rep.Embeds = append(rep.Embeds, render(a, "", settings).Embed)
+	for _, g := range groupStories(found, settings.Stories, count) {
+		e := render(g.first, "", settings).Embed
+		if g.outlets > 1 {
+			e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Covered by %d outlets", g.outlets)}
+		}
+		rep.Embeds = append(rep.Embeds, e)
 	}
 	// All embeds of a message share 6,000 characters: fitLimits, on the
 	// way out, shortens the summaries evenly to fit.
@@ -83,11 +91,15 @@ func (b *Bot) settings(ctx context.Context, r *request) (*reply, error) {
 		s.ShowStats = v
 		changed = true
 	}
+	if v, ok := r.boolean("stories"); ok {
+		s.Stories = v
+		changed = true
+	}
 	if changed {
 		if err := b.store.SaveGuildSettings(ctx, s); err != nil {
 			return nil, err
 		}
-		b.log.Info("settings changed", "guild", r.guildID, "by", r.userID, "sentences", s.Sentences, "format", s.Format, "footer", s.ShowStats)
+		b.log.Info("settings changed", "guild", r.guildID, "by", r.userID, "sentences", s.Sentences, "format", s.Format, "footer", s.ShowStats, "stories", s.Stories)
 	}
 	head := "This server's settings:"
 	if changed {
@@ -97,6 +109,10 @@ func (b *Bot) settings(ctx context.Context, r *request) (*reply, error) {
 	if !s.ShowStats {
 		footer = "hidden"
 	}
-	return &reply{Content: fmt.Sprintf("%s\n• sentences per summary: **%d**\n• format: **%s**\n• footer (\"3 of 41 sentences · 87%% shorter\"): **%s**",
-		head, s.Sentences, s.Format, footer)}, nil
+	stories := "on: one post per story, edited as more outlets cover it"
+	if !s.Stories {
+		stories = "off: every article is posted"
+	}
+	return &reply{Content: fmt.Sprintf("%s\n• sentences per summary: **%d**\n• format: **%s**\n• footer (\"3 of 41 sentences · 87%% shorter\"): **%s**\n• stories: **%s**",
+		head, s.Sentences, s.Format, footer, stories)}, nil
 }

@@ -54,6 +54,7 @@ func TestE2EStories(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Run("OneStoryOnePost", func(t *testing.T) { testOneStoryOnePost(t, db(t)) })
 			t.Run("DeletedStoryPostIsNotRecreated", func(t *testing.T) { testDeletedStoryPost(t, db(t)) })
+			t.Run("StoriesOff", func(t *testing.T) { testStoriesOff(t, db(t)) })
 		})
 	}
 }
@@ -102,6 +103,39 @@ func testOneStoryOnePost(t *testing.T, dbURL string) {
 	}
 	if n := len(w.dc.Messages(w.channel)); n != 2 {
 		t.Errorf("%d messages in the channel, want 2 (one per story)", n)
+	}
+	// /top lists the story with its two outlets first; /latest shows it once.
+	top := w.run(t, discordtest.InteractionSpec{}, "top", discordtest.IntOpt("hours", 24))
+	if len(top.Embeds) != 1 || !strings.Contains(top.Embeds[0].Description, "**1.** [Magnitude 7.1 earthquake") ||
+		!strings.Contains(top.Embeds[0].Description, "2 outlets") {
+		t.Errorf("/top = %+v", top.Embeds)
+	}
+	latest := w.run(t, discordtest.InteractionSpec{}, "latest", discordtest.StringOpt("topic", "Hokkaido earthquake"))
+	if len(latest.Embeds) != 1 || latest.Embeds[0].Footer == nil || latest.Embeds[0].Footer.Text != "Covered by 2 outlets" {
+		t.Errorf("/latest shows the story %d times: %+v", len(latest.Embeds), latest.Embeds)
+	}
+}
+
+// testStoriesOff: with grouping off, every article is posted.
+func testStoriesOff(t *testing.T, dbURL string) {
+	w := newWorld(t, dbURL)
+	ctx := deadline(t)
+	m := w.admin(t, "settings", discordtest.BoolOpt("stories", false))
+	if !strings.Contains(m.Content, "stories: **off") {
+		t.Fatalf("/settings stories:false answered %q", m.Content)
+	}
+	w.subscribe(t, "wire", 1)
+	w.subscribe(t, "daily", 1)
+	w.fs.publishItem("wire", testItem{Title: "Strong earthquake hits Hokkaido, tsunami warning issued", Text: quakeText})
+	if _, err := w.dc.WaitMessages(ctx, w.channel, 1); err != nil {
+		t.Fatal(err)
+	}
+	w.fs.publishItem("daily", testItem{Title: "Hokkaido earthquake: tsunami warning after magnitude 7.1 quake", Text: quakeText})
+	if _, err := w.dc.WaitMessages(ctx, w.channel, 2); err != nil {
+		t.Fatalf("with stories off the second outlet was not posted: %v", err)
+	}
+	if n := len(w.dc.Edits(w.channel)); n != 0 {
+		t.Errorf("%d edits with stories off", n)
 	}
 }
 
