@@ -207,8 +207,15 @@ func listLine(s store.Subscription) string {
 	if s.Feed.ErrorCount > 0 {
 		line += fmt.Sprintf(" · %d errors (%s)", s.Feed.ErrorCount, escapeMarkdown(truncate(s.Feed.LastError, 80)))
 	}
+	if s.Feed.ErrorCount == 0 && s.Feed.LastError != "" {
+		// A poll that succeeded with a warning, such as a cut-off document.
+		line += " · ⚠️ " + escapeMarkdown(truncate(s.Feed.LastError, 80))
+	}
 	if s.Feed.Failing() {
 		line += " · ⚠️ failing, polled hourly"
+	}
+	if s.Feed.SkippedItems > 0 {
+		line += fmt.Sprintf(" · %d items skipped in floods", s.Feed.SkippedItems)
 	}
 	if s.Paused {
 		line += " · ⏸️ paused: " + escapeMarkdown(s.PauseReason)
