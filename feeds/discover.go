@@ -82,15 +82,17 @@ func (f *Fetcher) discover(ctx context.Context, pageURL string, d discovery) (*R
 	}
 	resp, err := f.get(ctx, pageURL, Validators{}, acceptFeed)
 	if err != nil {
-		return nil, fmt.Errorf("discover %s: %w", pageURL, err)
+		return nil, fmt.Errorf("discover %s: %w", redact(pageURL), err)
 	}
-	feed, err := parseBytes(resp.body, resp.contentType, resp.url)
-	if err == nil {
+	feed, err := parseDocument(resp.body, resp.contentType, resp.url, resp.base)
+	if err == nil || (feed != nil && errors.Is(err, ErrTruncated)) {
+		// A feed cut off before its end is still the feed: its complete
+		// items are kept, as the poller keeps them.
 		return &Result{Validators: resp.validators, Feed: feed, URL: resp.url}, nil
 	}
 	if !errors.Is(err, ErrNotFeed) {
 		// A feed, but a broken one: say so rather than look elsewhere.
-		return nil, fmt.Errorf("discover %s: %w", pageURL, err)
+		return nil, fmt.Errorf("discover %s: %w", redact(pageURL), err)
 	}
 
 	candidates := feedCandidates(decodeText(resp.body, resp.contentType, true), resp.url)
@@ -100,11 +102,11 @@ func (f *Fetcher) discover(ctx context.Context, pageURL string, d discovery) (*R
 		return res, nil
 	case unanswered > 0:
 		return nil, fmt.Errorf("discover %s: no feed found before the deadline, %d of %d addresses unanswered: %w",
-			pageURL, unanswered, len(candidates), context.Cause(ctx))
+			redact(pageURL), unanswered, len(candidates), context.Cause(ctx))
 	case firstErr != nil:
-		return nil, fmt.Errorf("discover %s: %w (first failure: %v)", pageURL, ErrNotFeed, firstErr)
+		return nil, fmt.Errorf("discover %s: %w (first failure: %v)", redact(pageURL), ErrNotFeed, firstErr)
 	}
-	return nil, fmt.Errorf("discover %s: %w (tried %d addresses)", pageURL, ErrNotFeed, len(candidates)+1)
+	return nil, fmt.Errorf("discover %s: %w (tried %d addresses)", redact(pageURL), ErrNotFeed, len(candidates)+1)
 }
 
 // outcome is one candidate's fetch.

@@ -111,10 +111,14 @@ func TestDiscoverNothing(t *testing.T) {
 }
 
 func TestDiscoverBrokenFeed(t *testing.T) {
-	s := &site{pages: map[string]page{"/feed": {"application/rss+xml", string(readFixture(t, "malformed.xml"))}}}
+	// Broken inside, not merely cut off (a cut-off feed keeps its items:
+	// TestDiscoverTruncatedFeed).
+	broken := `<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title>` +
+		`<item><title>One</wrong></item></channel></rss>`
+	s := &site{pages: map[string]page{"/feed": {"application/rss+xml", broken}}}
 	srv := serve(t, s)
 	_, err := newTestFetcher(t, Config{}).Discover(t.Context(), srv.URL+"/feed")
-	if !errors.Is(err, ErrMalformed) || len(s.asked) != 1 {
+	if !errors.Is(err, ErrMalformed) || errors.Is(err, ErrTruncated) || len(s.asked) != 1 {
 		t.Fatalf("err = %v after %v, want ErrMalformed at once", err, s.asked)
 	}
 }
@@ -315,5 +319,23 @@ func TestDiscoverBoundedConcurrency(t *testing.T) {
 	defer mu.Unlock()
 	if peak != racing.parallel {
 		t.Fatalf("%d candidates in flight at most, want exactly %d", peak, racing.parallel)
+	}
+}
+
+// TestDiscoverTruncatedFeed: /feed add on a feed cut off before its end
+// subscribes to it, with the items complete before the cut, as the poller
+// keeps them.
+func TestDiscoverTruncatedFeed(t *testing.T) {
+	body := `<?xml version="1.0"?><rss version="2.0"><channel><title>Cut</title>` +
+		`<item><guid>a</guid><title>First</title><link>https://example.com/a</link></item>` +
+		`<item><guid>b</guid><title>Second</title><link>https://example.com/b</link></item></channel></rss`
+	s := &site{pages: map[string]page{"/feed": {"application/rss+xml", body}}}
+	srv := serve(t, s)
+	res, err := newTestFetcher(t, Config{}).Discover(t.Context(), srv.URL+"/feed")
+	if err != nil {
+		t.Fatalf("Discover of a truncated feed: %v", err)
+	}
+	if res.Feed == nil || len(res.Feed.Items) != 2 || len(s.asked) != 1 {
+		t.Fatalf("feed %+v after asking %v, want its 2 complete items", res.Feed, s.asked)
 	}
 }
