@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -156,18 +155,19 @@ func cmpOr(a, b string) string {
 func (b *Bot) restoreOne(ctx context.Context, r *request, e backupEntry) (note string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, feeds.DiscoverTimeout+30*time.Second)
 	defer cancel()
-	u, err := url.Parse(strings.TrimSpace(e.FeedURL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", userErrorf("not a feed address")
-	}
-	if u.User != nil {
-		return "", userErrorf("the address has a user name and password, which I never store")
+	// A hand-made backup may hold credentials: removed, as /feed add does.
+	feedURL, hadCredentials, err := feeds.CleanUserURL(e.FeedURL)
+	if err != nil {
+		return "", userError{msg: feeds.Message(err), cause: err}
 	}
 	rl := e.Rules
 	if _, err := compileRules(rl); err != nil {
 		return "", userError{msg: "its rules can't be used: " + err.Error(), cause: err}
 	}
 	var notes []string
+	if hadCredentials {
+		notes = append(notes, "I removed the user name and password from its address: I never store or send credentials")
+	}
 	if rl.MentionRole != "" {
 		if role, err := r.s.State.Role(r.guildID, rl.MentionRole); err != nil || role == nil {
 			notes = append(notes, "its mention role isn't on this server, so it pings nobody")
@@ -182,7 +182,7 @@ func (b *Bot) restoreOne(ctx context.Context, r *request, e backupEntry) (note s
 	if err := b.checkCanPost(r, channelID); err != nil {
 		return "", err
 	}
-	res, err := b.sources.Discover(ctx, u.String())
+	res, err := b.sources.Discover(ctx, feedURL)
 	if err != nil {
 		return "", fetchError(err)
 	}

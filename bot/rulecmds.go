@@ -105,7 +105,7 @@ func (b *Bot) findSubscription(ctx context.Context, r *request) (store.Subscript
 	}
 	switch len(match) {
 	case 0:
-		return store.Subscription{}, userErrorf("This server has no subscription matching %q. Pick one from the list as you type, or see `/feed list`.", want)
+		return store.Subscription{}, userErrorf("This server has no subscription matching %q. Pick one from the list as you type, or see `/feed list`.", truncate(feeds.Redact(want), 200))
 	case 1:
 		return match[0], nil
 	}

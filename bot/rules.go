@@ -249,13 +249,15 @@ func (rs ruleSet) renderTemplate(a store.Article, source string, s store.GuildSe
 }
 
 // templateLink is the article's link for a template: only an absolute
-// http(s) URL (safeURL), with the characters that would end the markdown
-// around it ("<{link}>", "[more]({link})") percent-encoded.
+// http(s) URL (safeURL), with the characters that could end the markdown
+// around it ("<{link}>", "[more]({link})") percent-encoded. None of them
+// may appear unencoded in a URL anyway, but safeURL keeps a query as the
+// feed wrote it.
 func templateLink(link string) string {
 	return linkEscaper.Replace(safeURL(link))
 }
 
-var linkEscaper = strings.NewReplacer("<", "%3C", ">", "%3E", "(", "%28", ")", "%29", " ", "%20", "`", "%60", "|", "%7C", "*", "%2A", "_", "%5F", "~", "%7E")
+var linkEscaper = strings.NewReplacer("<", "%3C", ">", "%3E", "(", "%28", ")", "%29", " ", "%20", "`", "%60", "|", "%7C")
 
 // discordTime shows a time in each reader's own time zone and language.
 func discordTime(t time.Time) string {

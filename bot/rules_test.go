@@ -246,7 +246,7 @@ func TestRenderTemplateEscapesFeedText(t *testing.T) {
 	m := rs.render(a, "Wire", g, true)
 	want := `<@&42> **\*\*Big\*\* news @` + "\u200b" + `everyone** by Ann Writer` + "\n" +
 		`Read \[this\]\(https\://evil.example\) \<@` + "\u200b" + `&1\> now.` + "\n" +
-		"<https://news.example.com/a%5F%28b%29?q=%3Cx%3E> <t:1796029200:f>"
+		"<https://news.example.com/a_%28b%29?q=%3Cx%3E> <t:1796029200:f>"
 	if m.Content != want {
 		t.Errorf("template post =\n%s\nwant\n%s", m.Content, want)
 	}
