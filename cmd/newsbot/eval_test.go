@@ -53,7 +53,7 @@ func TestEvalSmallSet(t *testing.T) {
 	// rouge-score's English tokenizer would match "curit" in both.
 	frPath := filepath.Join(dir, "fr.jsonl")
 	fr, _ := json.Marshal(map[string]string{"id": "f1", "source": "Gamma", "language": "fr", "title": "Sécurité",
-		"text": "La sécurité routière progresse encore cette année. Les morts baissent de dix pour cent. Le ministre se félicite.",
+		"text":    "La sécurité routière progresse encore cette année. Les morts baissent de dix pour cent. Le ministre se félicite.",
 		"summary": "curité"})
 	os.WriteFile(frPath, append(fr, '\n'), 0o600)
 	out, _, err = runSummarizeCmd(t, "", "eval", "-data", path+","+frPath, "-n", "2", "-j", "1")

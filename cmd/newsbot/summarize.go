@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -191,23 +190,39 @@ type jsonlOut struct {
 }
 
 // summarizeJSONL summarizes JSON lines with several workers and writes the
-// results in input order: each line gets a result channel, queued in order,
-// and the writer waits on them one by one.
+// results in input order. One goroutine cuts the input into batches of
+// lines (a copy and a scan for newlines: the only serial work besides
+// writing), the workers decode, summarize and encode whole batches, and
+// the writer takes the batches' results in order, each from its own
+// channel queued when the batch was read.
 func summarizeJSONL(ctx context.Context, in io.Reader, out io.Writer, opts summarize.Options, workers int) error {
 	workers = max(workers, 1)
-	type job struct {
-		line []byte
-		res  chan []byte
+	type batch struct {
+		data  []byte // the lines, each ending in '\n'
+		lines int
+		res   chan []byte
 	}
-	jobs := make(chan job, workers)
+	const batchBytes = 64 << 10
+	jobs := make(chan *batch, workers)
 	order := make(chan chan []byte, 4*workers)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	for w := 0; w < workers; w++ {
 		go func() {
-			for j := range jobs {
-				j.res <- summarizeLine(j.line, opts)
+			for b := range jobs {
+				var outb []byte
+				data := b.data
+				for len(data) > 0 {
+					line := data
+					if i := bytes.IndexByte(data, '\n'); i >= 0 {
+						line, data = data[:i], data[i+1:]
+					} else {
+						data = nil
+					}
+					outb = summarizeLine(outb, line, opts)
+				}
+				b.res <- outb
 			}
 		}()
 	}
@@ -215,30 +230,63 @@ func summarizeJSONL(ctx context.Context, in io.Reader, out io.Writer, opts summa
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64<<10), maxArticleBytes)
-		for sc.Scan() {
-			line := bytes.TrimSpace(sc.Bytes())
-			if len(line) == 0 {
-				continue
-			}
-			j := job{line: bytes.Clone(line), res: make(chan []byte, 1)}
-			select {
-			case order <- j.res:
-			case <-ctx.Done():
-				readErr <- ctx.Err()
-				return
+		br := bufio.NewReaderSize(in, 256<<10)
+		cur := &batch{res: make(chan []byte, 1)}
+		send := func() bool {
+			if cur.lines == 0 {
+				return true
 			}
 			select {
-			case jobs <- j:
+			case order <- cur.res:
 			case <-ctx.Done():
-				readErr <- ctx.Err()
+				return false
+			}
+			select {
+			case jobs <- cur:
+			case <-ctx.Done():
+				return false
+			}
+			cur = &batch{data: make([]byte, 0, batchBytes+4096), res: make(chan []byte, 1)}
+			return true
+		}
+		for {
+			line, err := br.ReadSlice('\n')
+			if errors.Is(err, bufio.ErrBufferFull) {
+				// A line longer than the buffer: gather it whole, up to the cap.
+				long := bytes.Clone(line)
+				for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxArticleBytes {
+					line, err = br.ReadSlice('\n')
+					long = append(long, line...)
+				}
+				if len(long) > maxArticleBytes {
+					readErr <- fmt.Errorf("a line longer than %d MiB", maxArticleBytes>>20)
+					return
+				}
+				line = long
+			}
+			if t := bytes.TrimSpace(line); len(t) > 0 {
+				cur.data = append(cur.data, t...)
+				cur.data = append(cur.data, '\n')
+				cur.lines++
+				if len(cur.data) >= batchBytes && !send() {
+					readErr <- ctx.Err()
+					return
+				}
+			}
+			if err != nil {
+				if !send() {
+					readErr <- ctx.Err()
+					return
+				}
+				if err == io.EOF {
+					err = nil
+				}
+				readErr <- err
 				return
 			}
 		}
-		readErr <- sc.Err()
 	}()
-	bw := bufio.NewWriter(out)
+	bw := bufio.NewWriterSize(out, 256<<10)
 	for res := range order {
 		if _, err := bw.Write(<-res); err != nil {
 			cancel()
@@ -254,10 +302,11 @@ func summarizeJSONL(ctx context.Context, in io.Reader, out io.Writer, opts summa
 	return nil
 }
 
-func summarizeLine(line []byte, opts summarize.Options) []byte {
+// summarizeLine appends the result line for one input line to dst.
+func summarizeLine(dst, line []byte, opts summarize.Options) []byte {
 	var in jsonlIn
 	var o jsonlOut
-	if err := json.Unmarshal(line, &in); err != nil {
+	if err := decodeJSONLine(line, &in); err != nil {
 		o.Error = "bad JSON: " + err.Error()
 	} else {
 		o.ID = in.ID
@@ -267,9 +316,5 @@ func summarizeLine(line []byte, opts summarize.Options) []byte {
 		}
 		o.Sentences = s.Sentences
 	}
-	if o.Sentences == nil {
-		o.Sentences = []string{}
-	}
-	b, _ := json.Marshal(o)
-	return append(b, '\n')
+	return appendJSONOut(dst, &o)
 }
