@@ -25,6 +25,7 @@ const (
 	restWeight     = 0.5
 	nameBoost      = 1.5
 	numberBoost    = 1.5
+	phraseWeight   = 0.5
 )
 
 // features turns an article into weighted terms. It uses m's scratch buffers
@@ -58,6 +59,18 @@ func (m *Matcher) features(a Article) []feature {
 	index := m.index
 	clear(index)
 	boost := m.boost[:0]
+	add := func(key string, t *term, w, b float32) {
+		j, ok := index[key]
+		if !ok {
+			j = len(feats)
+			index[key] = j
+			feats = append(feats, feature{key: key, t: t})
+			boost = append(boost, 1)
+		}
+		feats[j].w += w
+		boost[j] = max(boost[j], b)
+	}
+	prev, prevTitle := "", false
 	for i, t := range toks {
 		key := t.word
 		b := float32(1)
@@ -88,15 +101,24 @@ func (m *Matcher) features(a Article) []feature {
 		default:
 			w = restWeight
 		}
-		j, ok := index[key]
-		if !ok {
-			j = len(feats)
-			index[key] = j
-			feats = append(feats, feature{key: key})
-			boost = append(boost, 1)
+		add(key, nil, w, b)
+		if t.cjk {
+			// Character bigrams are phrases already.
+			prev = ""
+			continue
 		}
-		feats[j].w += w
-		boost[j] = max(boost[j], b)
+		// Pairs of neighbouring content words ("price war", "costume
+		// change") are rarer than either word: two stories about one
+		// person share the name, seldom the phrases around it.
+		if prev != "" && prevTitle == t.title {
+			x, y := prev, key
+			if y < x {
+				x, y = y, x // word order varies between outlets
+			}
+			key, t := m.phrase(x, y)
+			add(key, t, phraseWeight*w, 1)
+		}
+		prev, prevTitle = key, t.title
 	}
 	for j := range feats {
 		w := feats[j].w
@@ -105,10 +127,23 @@ func (m *Matcher) features(a Article) []feature {
 			w = 1 + float32(math.Log(float64(w)))
 		}
 		feats[j].w = w * boost[j]
-		feats[j].t = m.terms[feats[j].key]
+		if feats[j].t == nil {
+			feats[j].t = m.terms[feats[j].key]
+		}
 	}
 	m.boost = boost[:0]
 	return feats
+}
+
+// phrase returns the key of the phrase of terms x and y and its entry in
+// the idf table, if any, whose key string it reuses.
+func (m *Matcher) phrase(x, y string) (string, *term) {
+	b := append(append(append(m.keyBuf[:0], x...), 1), y...)
+	m.keyBuf = b
+	if t := m.terms[string(b)]; t != nil {
+		return t.key, t
+	}
+	return string(b), nil
 }
 
 // stem maps a word to its term in lang, cached because snowball costs more

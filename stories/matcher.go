@@ -87,6 +87,10 @@ type Options struct {
 	// Join is the similarity from which another feed's article joins a
 	// story. Default DefaultJoin.
 	Join float64
+	// JoinShort is Join for headlines: the bar falls from Join to
+	// JoinShort as the shorter of two articles falls from fullLength
+	// terms to none. Default DefaultJoinShort.
+	JoinShort float64
 	// Update is the similarity from which an article of the same feed is
 	// the same article republished. Default 0.8.
 	Update float64
@@ -108,7 +112,10 @@ type Options struct {
 }
 
 // DefaultJoin is the default of Options.Join.
-const DefaultJoin = 0.25
+const DefaultJoin = 0.22
+
+// DefaultJoinShort is the default of Options.JoinShort.
+const DefaultJoinShort = 0.17
 
 func (o Options) withDefaults() Options {
 	if o.Window <= 0 {
@@ -116,6 +123,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Join <= 0 {
 		o.Join = DefaultJoin
+	}
+	if o.JoinShort <= 0 {
+		o.JoinShort = min(DefaultJoinShort, o.Join)
 	}
 	if o.Update <= 0 {
 		o.Update = 0.8
@@ -179,15 +189,21 @@ type docTerm struct {
 // doc is an article in the window.
 type doc struct {
 	id, feed, link, story string
+	st                    *story
 	at                    time.Time // publication time, or the newest seen when it had none
 	terms                 []docTerm
-	norm                  float32 // with the idf of when it was added; ranks candidates only
+	norm                  float32 // with the idf of a window of normN stories at assignment normEpoch
+	normN                 float64
+	normEpoch             uint32
 	dead                  bool
 	heapIndex             int
 
-	// Scratch of the assignment in progress, valid when epoch is current.
-	epoch uint32
-	acc   float32
+	// Scratch of the assignment in progress, valid when epoch is current:
+	// the dot product with the article being assigned over the terms
+	// walked, the sum of the squares of its terms, and the rank.
+	epoch   uint32
+	dot, sq float32
+	rank    float32
 }
 
 type story struct {
@@ -237,6 +253,7 @@ type Matcher struct {
 	touched []*doc         // scratch
 	index   map[string]int // scratch of features: key → index
 	boost   []float32      // scratch of features
+	keyBuf  []byte         // scratch of phrase
 }
 
 // maxStems bounds the stem cache; clearing it costs only recomputation.
@@ -311,7 +328,7 @@ func (m *Matcher) Assign(a Article) Match {
 		m.remove(update.d)
 		m.insert(a, at, st, feats)
 		return Match{Story: st, Kind: Update, Score: update.score, Article: update.d.id}
-	case best.d != nil && best.score >= m.o.Join:
+	case best.d != nil && best.score >= m.join(len(feats), best.d):
 		m.insert(a, at, best.d.story, feats)
 		return Match{Story: best.d.story, Kind: Joined, Score: best.score, Article: best.d.id}
 	}
@@ -328,20 +345,21 @@ type scored struct {
 	score float64
 }
 
-// maxWalk bounds the postings one assignment walks to find candidates.
-const maxWalk = 4096
-
 // evidenceFloor is the similarity below which an article adds nothing to
 // its story's evidence: weak likenesses are everywhere and would add up.
 const evidenceFloor = 0.15
 
-// minCommonDF keeps small windows from calling every term common.
-const minCommonDF = 16
-
-// commonShare is the share of the window's articles above which a term is
-// too common to propose candidates: walking its postings would cost time in
-// proportion to the window, and a story is never told in common words only.
-const commonShare = 0.01
+// maxWalk bounds the postings one assignment walks, and terms in more than
+// commonShare of the window's stories (or minCommonDF, in a small window)
+// are not walked at all. The rarest terms come first, so the terms left out
+// are common ones, whose idf makes their share of a similarity small, and a
+// story is never told in common words only. Rarity is counted in stories,
+// as idf is: a big story's own words are rare however many outlets use them.
+const (
+	maxWalk     = 4096
+	commonShare = 0.01
+	minCommonDF = 64
+)
 
 // best returns the most similar article of another feed whose story a may
 // join, and the most similar article of the same feed if a republishes it.
@@ -349,7 +367,6 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 	m.epoch++
 	ep := m.epoch
 	n := float64(len(m.stories))
-	maxDF := int32(max(minCommonDF, commonShare*float64(len(m.docs))))
 	var qnorm float64
 	type qterm struct {
 		t    *term
@@ -383,11 +400,12 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 	// Walk the postings of the rarest terms first, within a budget: a story
 	// is told in rare words, and the budget keeps one assignment's cost
 	// independent of the window's size.
-	slices.SortFunc(q, func(x, y qterm) int { return cmp.Compare(x.t.df, y.t.df) })
+	slices.SortFunc(q, func(x, y qterm) int { return cmp.Compare(x.t.sdf, y.t.sdf) })
 	touched := m.touched[:0]
 	walked := 0
+	maxSDF := int32(max(minCommonDF, commonShare*n))
 	for _, qt := range q {
-		if qt.t.df > maxDF || walked >= maxWalk {
+		if walked >= maxWalk || qt.t.sdf > maxSDF {
 			break
 		}
 		walked += len(qt.t.post)
@@ -397,10 +415,12 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 				continue
 			}
 			if d.epoch != ep {
-				d.epoch, d.acc = ep, 0
+				d.epoch, d.dot, d.sq = ep, 0, 0
 				touched = append(touched, d)
 			}
-			d.acc += qt.w * p.w * qt.idf2
+			c := qt.w * p.w * qt.idf2
+			d.dot += c
+			d.sq += c * c
 		}
 	}
 	m.touched = touched[:0]
@@ -421,14 +441,14 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 			}
 			continue
 		}
-		if s := m.stories[d.story]; s != nil && s.feeds[a.Feed] > 0 {
+		s := sim * (1 - m.o.TimeDecay*float64(dt)/float64(m.o.Window))
+		if s < evidenceFloor {
+			continue
+		}
+		if d.st.feeds[a.Feed] > 0 {
 			// The feed already has an article in this story that is not
 			// this one: a second article of the same outlet is never
 			// merged as another outlet.
-			continue
-		}
-		s := sim * (1 - m.o.TimeDecay*float64(dt)/float64(m.o.Window))
-		if s < evidenceFloor {
 			continue
 		}
 		// Noisy-or over the story's articles: several outlets' articles
@@ -460,24 +480,24 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 // only k are wanted.
 func topCandidates(ds []*doc, k int) []*doc {
 	for _, d := range ds {
-		d.acc /= d.norm
+		d.rank = d.dot / d.norm
 	}
 	if len(ds) <= k {
 		return ds
 	}
-	lo := 0 // index of the smallest among ds[:k]
+	lo := 0 // index of the lowest ranked among ds[:k]
 	for i := 1; i < k; i++ {
-		if ds[i].acc < ds[lo].acc {
+		if ds[i].rank < ds[lo].rank {
 			lo = i
 		}
 	}
 	for i := k; i < len(ds); i++ {
-		if ds[i].acc <= ds[lo].acc {
+		if ds[i].rank <= ds[lo].rank {
 			continue
 		}
 		ds[lo], ds[i] = ds[i], ds[lo]
 		for j := 0; j < k; j++ {
-			if ds[j].acc < ds[lo].acc {
+			if ds[j].rank < ds[lo].rank {
 				lo = j
 			}
 		}
@@ -485,27 +505,52 @@ func topCandidates(ds []*doc, k int) []*doc {
 	return ds[:k]
 }
 
-// similarity is the exact tf-idf cosine of d and the query marked with epoch
-// ep, with the idf of now, and the same discounted when it rests on few terms.
+// join is the similarity from which a story with closest article d is
+// joined by an article of qlen terms. Short articles (headlines) get a lower
+// bar than texts: a headline is all signal, so a modest cosine between two
+// headlines, or a headline and a text, says more than the same cosine
+// between two texts, whose background words dilute it.
+func (m *Matcher) join(qlen int, d *doc) float64 {
+	l := float64(min(qlen, len(d.terms)))
+	return m.o.JoinShort + (m.o.Join-m.o.JoinShort)*min(1, l/fullLength)
+}
+
+// fullLength is the number of terms (a headline and a sentence or two) from
+// which an article is held to Options.Join.
+const fullLength = 40
+
+// similarity is the tf-idf cosine of d and the query marked with epoch ep
+// over the terms walked, and the same discounted when it rests on few terms.
+// d's norm is recomputed only when it may have gone stale (the window's size
+// moved, or it is old), since that means visiting the idf of every term of d.
 func (m *Matcher) similarity(d *doc, ep uint32, n, qnorm float64) (cos, sim float64) {
-	var dot, sq, norm float64
-	for _, dt := range d.terms {
-		idf := dt.t.idfAt(n)
-		w := float64(dt.w) * idf
-		norm += w * w
-		if dt.t.qEpoch == ep {
-			c := float64(dt.t.qw) * w * idf
-			dot += c
-			sq += c * c
+	if math.Abs(n-d.normN) > normSlack*n || ep-d.normEpoch > normAge {
+		var norm float64
+		for _, dt := range d.terms {
+			w := float64(dt.w) * dt.t.idfAt(n)
+			norm += w * w
+		}
+		d.norm, d.normN, d.normEpoch = float32(math.Sqrt(norm)), n, ep
+		if d.norm == 0 {
+			d.norm = 1
 		}
 	}
-	if norm == 0 || dot == 0 {
+	if d.dot == 0 {
 		return 0, 0
 	}
-	cos = dot / (qnorm * math.Sqrt(norm))
-	shared := dot * dot / sq
+	dot := float64(d.dot)
+	cos = min(1, dot/(qnorm*float64(d.norm)))
+	shared := dot * dot / float64(d.sq)
 	return cos, cos * shared / (shared + m.o.Breadth)
 }
+
+// normSlack and normAge bound how stale a cached norm may be: by a relative
+// change of the window's size, and by assignments since it was computed (the
+// idf of its terms moves as other stories come and go).
+const (
+	normSlack = 0.02
+	normAge   = 16384
+)
 
 // idf is smoothed so that it stays positive and finite in a window of one
 // article, where every term is as rare as any other.
@@ -556,6 +601,7 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 	}
 	s.n++
 	s.feeds[a.Feed]++
+	d.st = s
 	n := float64(len(m.stories))
 	var norm float64
 	for _, f := range feats {
@@ -583,7 +629,7 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 		w := float64(f.w) * idf(n, t.sdf)
 		norm += w * w
 	}
-	d.norm = float32(math.Sqrt(norm))
+	d.norm, d.normN, d.normEpoch = float32(math.Sqrt(norm)), n, m.epoch
 	if d.norm == 0 {
 		d.norm = 1
 	}
@@ -602,7 +648,7 @@ func (m *Matcher) remove(d *doc) {
 		return
 	}
 	d.dead = true
-	s := m.stories[d.story]
+	s := d.st
 	for _, dt := range d.terms {
 		t := dt.t
 		t.df--
