@@ -16,6 +16,9 @@ type Metrics struct {
 	// ShardsOpen is newsbot_shards_ready: shards that received READY or
 	// RESUMED and have not disconnected since.
 	ShardsOpen prometheus.Gauge
+	// Dropped counts deliveries a subscription's rules kept from posting,
+	// by rule (filtered, daily_limit).
+	Dropped *prometheus.CounterVec
 }
 
 // NewMetrics registers the bot's series with reg.
@@ -27,6 +30,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		PostErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsbot_post_errors_total", Help: "Failed posts, by what happened next (retry, paused, rejected).",
 		}, []string{"outcome"}),
+		Dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_deliveries_dropped_total", Help: "Deliveries dropped by a subscription's rules, by rule (filtered, daily_limit).",
+		}, []string{"rule"}),
 		Commands: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "newsbot_command_seconds", Help: "Slash command latency, from receipt to final reply.",
 			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
@@ -38,13 +44,19 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "newsbot_shards_ready", Help: "Gateway shards of this process that are connected (READY or RESUMED, not disconnected since).",
 		}),
 	}
-	reg.MustRegister(m.Posts, m.PostErrors, m.Commands, m.PendingOutbox, m.ShardsOpen)
+	reg.MustRegister(m.Posts, m.PostErrors, m.Dropped, m.Commands, m.PendingOutbox, m.ShardsOpen)
 	return m
 }
 
 func (m *Metrics) posted() {
 	if m != nil {
 		m.Posts.Inc()
+	}
+}
+
+func (m *Metrics) dropped(rule string) {
+	if m != nil {
+		m.Dropped.WithLabelValues(rule).Inc()
 	}
 }
 

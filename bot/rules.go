@@ -321,5 +321,6 @@ func (d *Deliverer) drop(ctx context.Context, dl store.Delivery, why store.DropR
 		return message{}, true, outcomeWaiting
 	}
 	log.Info("dropped by the subscription's rules", "rule", string(why), "why", detail)
+	d.Metrics.dropped(strings.ReplaceAll(string(why), " ", "_"))
 	return message{}, true, outcomeDropped
 }

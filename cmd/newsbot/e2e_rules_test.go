@@ -160,6 +160,13 @@ func testRulesFiltersMentionTemplate(t *testing.T, dbURL string) {
 	if !strings.Contains(m.Content, "Mention Everyone") {
 		t.Errorf("a role the bot can't ping was accepted silently: %q", m.Content)
 	}
+	// With Mention Everyone the bot may ping it, and says nothing. From here
+	// on an @here in a headline would ping, were it allowed.
+	w.dc.SetBotPermissions(w.guild.ID, discordtest.BotPermissions|discordgo.PermissionMentionEveryone)
+	waitFor(ctx, t, "the bot to see its new permission", func() bool {
+		m = w.edit(t, url, discordtest.RoleOpt("mention", quiet.ID))
+		return strings.Contains(m.Content, "Saved") && !strings.Contains(m.Content, "Mention Everyone")
+	})
 
 	// A text template, without the mention.
 	m = w.edit(t, url, discordtest.StringOpt("clear", "mention"), discordtest.StringOpt("format", "text"),
@@ -171,18 +178,18 @@ func testRulesFiltersMentionTemplate(t *testing.T, dbURL string) {
 	if !strings.Contains(m.Content, "unknown placeholder {headline}; valid placeholders are {title}") {
 		t.Errorf("an unknown placeholder was answered %q", m.Content)
 	}
-	it := w.fs.publishTitled("wire", "Earthquake drill *today*")[0]
+	it := w.fs.publishTitled("wire", "Earthquake drill @here *today*")[0]
 	msgs, err = w.dc.WaitMessages(ctx, w.channel, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	post := msgs[2]
-	want := "📰 **Earthquake drill \\*today\\*** (The wire Times)\n"
+	want := "📰 **Earthquake drill @\u200bhere \\*today\\*** (The wire Times)\n"
 	if len(post.Embeds) != 0 || !strings.HasPrefix(post.Content, want) || !strings.HasSuffix(post.Content, "\n<"+it.Link+">") {
 		t.Errorf("template post = %q, want it to start %q and end with the link", post.Content, want)
 	}
-	if am := post.AllowedMentions; am == nil || len(am.Parse) != 0 || len(am.Roles) != 0 {
-		t.Errorf("template post allowed_mentions = %+v", am)
+	if am := post.AllowedMentions; am == nil || len(am.Parse) != 0 || len(am.Roles) != 0 || post.MentionEveryone || len(post.MentionRoles) != 0 {
+		t.Errorf("template post allowed_mentions = %+v, pinged everyone %v, roles %v", am, post.MentionEveryone, post.MentionRoles)
 	}
 
 	// Without options, /feed edit shows the rules, as /feed list sums them up.
