@@ -115,7 +115,7 @@ type Options struct {
 const DefaultJoin = 0.22
 
 // DefaultJoinShort is the default of Options.JoinShort.
-const DefaultJoinShort = 0.17
+const DefaultJoinShort = 0.19
 
 func (o Options) withDefaults() Options {
 	if o.Window <= 0 {
@@ -347,7 +347,7 @@ type scored struct {
 
 // evidenceFloor is the similarity below which an article adds nothing to
 // its story's evidence: weak likenesses are everywhere and would add up.
-const evidenceFloor = 0.15
+const evidenceFloor = 0.16
 
 // maxWalk bounds the postings one assignment walks, and terms in more than
 // commonShare of the window's stories (or minCommonDF, in a small window)
