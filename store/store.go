@@ -227,6 +227,32 @@ type Delivery struct {
 	Article      Article
 }
 
+// Webhook is the channel webhook the bot posts through for subscriptions
+// with a webhook rule: one per channel, created by the bot and reused by
+// every subscription of the channel. Token is a secret (it alone lets
+// anyone post as the webhook): it is stored, never logged or shown.
+type Webhook struct {
+	ChannelID string
+	ID        string
+	Token     string
+	CreatedAt time.Time
+}
+
+// ThreadStart is a thread still to be started on a posted message: the
+// second Discord action of a delivery whose subscription starts a thread on
+// each post, kept when the start failed for now so that it is retried
+// without posting the article again.
+type ThreadStart struct {
+	DeliveryID int64 // one per delivery
+	ChannelID  string
+	MessageID  string
+	Name       string
+	Attempts   int
+	RetryAt    time.Time
+	Error      string // the last failure
+	CreatedAt  time.Time
+}
+
 // NewSubscription is what /feed add hands to Subscribe.
 type NewSubscription struct {
 	GuildID   string
@@ -321,6 +347,25 @@ type Store interface {
 	// the subscription's counter for why incremented, in one transaction.
 	// A delivery no longer pending (posted meanwhile) is left alone.
 	MarkDropped(ctx context.Context, deliveryID int64, why DropReason, detail string) error
+
+	// Webhooks and thread starts (bot/target.go).
+	// ChannelWebhook returns the channel's webhook, or ErrNotFound.
+	ChannelWebhook(ctx context.Context, channelID string) (Webhook, error)
+	// SaveWebhook records the channel's webhook, replacing the one it had.
+	SaveWebhook(ctx context.Context, w Webhook) error
+	// ForgetWebhook deletes the channel's webhook if it is still webhookID
+	// (Discord said it is gone), so a newer one saved meanwhile stays.
+	ForgetWebhook(ctx context.Context, channelID, webhookID string) error
+	// AddThreadStart records a thread to start later, at most one per
+	// delivery (a second add keeps the first).
+	AddThreadStart(ctx context.Context, ts ThreadStart) error
+	// DueThreadStarts returns up to limit thread starts due at now, oldest
+	// first.
+	DueThreadStarts(ctx context.Context, now time.Time, limit int) ([]ThreadStart, error)
+	// RetryThreadStart counts a failed attempt and sets the next one.
+	RetryThreadStart(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
+	// FinishThreadStart deletes a thread start that was done (or given up).
+	FinishThreadStart(ctx context.Context, deliveryID int64) error
 
 	// Polling (feeds.Poller).
 	ClaimDueFeeds(ctx context.Context, o ClaimOptions) ([]Feed, error)

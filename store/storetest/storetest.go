@@ -112,6 +112,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ResumeSubscription", testResumeSubscription},
 		{"PostedSince", testPostedSince},
 		{"MarkDropped", testMarkDropped},
+		{"Webhooks", testWebhooks},
+		{"ThreadStarts", testThreadStarts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
