@@ -129,7 +129,7 @@ func (b *Bot) commands() []*command {
 		def: &discordgo.ApplicationCommand{
 			Name: "top", Description: "The stories most of this server's feeds are covering", Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionInteger, Name: "hours", Description: "How far back to look (1-72, default 24)", MinValue: &minOne, MaxValue: 72},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "hours", Description: "How many hours back to look (1-72); default 24", MinValue: &minOne, MaxValue: 72},
 			},
 		},
 		run: b.top,

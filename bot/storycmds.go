@@ -31,10 +31,10 @@ func groupStories(found []store.Article, stories bool, n int) []storyGroup {
 	var out []storyGroup
 	index := map[string]int{}
 	feeds := map[string]map[int64]bool{}
-	for _, a := range found {
+	for i, a := range found {
 		key := a.Story
 		if !stories || key == "" {
-			key = fmt.Sprintf("article/%d", a.ID)
+			key = fmt.Sprintf("\x00%d", i) // a group of its own
 		}
 		if i, ok := index[key]; ok {
 			if !feeds[key][a.FeedID] {
