@@ -2,27 +2,38 @@
 // in a window of recent articles, so that the bot posts a story once however
 // many outlets report it.
 //
-// An article becomes a weighted bag of terms: headline words count more than
-// lead words, names (capitalized words inside a sentence, acronyms) and
-// numbers more than common words, each weighted by its rarity (idf) among the
-// articles in the window. Words of any script are terms; scripts written
-// without spaces (Chinese, Japanese, Thai) give character bigrams; words are
-// stemmed with snowball where it has a stemmer for the detected language and
-// truncated elsewhere. An article joins the story of its most similar recent
-// article from another feed when their cosine similarity, lowered as the two
-// lie further apart in time, reaches a threshold. Precision comes first:
-// merging two stories hides one of them, while a missed merge only costs a
-// duplicate post, so the threshold is set where merges of different stories
-// are rare.
+// An article becomes a weighted bag of terms: words of the headline count
+// more than words of the lead, which count more than later text; names
+// (capitalized words inside a sentence, acronyms) and numbers count more than
+// other words; pairs of neighbouring words ("price war") are terms too, since
+// two stories about one person share the name but seldom the phrases around
+// it. Words of any script are terms; scripts written without spaces (Chinese,
+// Japanese, Thai) give character bigrams; words are stemmed with snowball
+// where it has a stemmer for the language, detected by counting stop words,
+// and truncated elsewhere. Each term is weighted by its rarity (idf) among
+// the stories in the window: counting stories rather than articles keeps a
+// big story's own words rare however many outlets repeat them.
 //
-// Candidates come from an inverted index over the window's rarer terms, so
-// the cost of one assignment grows with how many articles share its rare
-// words, not with the size of the window. Memory is bounded by the window:
-// articles older than Options.Window before the newest publication time seen
-// are forgotten with their contribution to the idf table.
+// Two articles are compared by the cosine of their weighted terms, lowered
+// when it rests on few shared terms (one shared name is not a story) and as
+// they lie further apart in time. An article from another feed joins the
+// story whose articles together are the most like it (a noisy-or of their
+// similarities, so that several outlets' articles each somewhat like it count
+// more than one) when that reaches a threshold, lower for headlines than for
+// texts. An article of the feed that already has an article in the story
+// never joins it as another outlet: it is an Update when it republishes that
+// article (same link, or a near-identical headline and text), otherwise a
+// story of its own. Precision comes first: merging two stories hides one of
+// them, while a missed merge only costs a duplicate post.
+//
+// Candidates come from an inverted index walked rarest term first within a
+// budget, so the cost of one assignment does not grow with the size of the
+// window. Memory is bounded by the window: articles published more than
+// Options.Window before the newest publication time seen are forgotten with
+// their contribution to the idf table.
 //
 // The package does no I/O and holds no package-level state: a Matcher owns its
-// window, its idf table and its caches.
+// window, its idf table and its caches, and is safe for concurrent use.
 package stories
 
 import (
@@ -37,7 +48,7 @@ import (
 // Article is what the matcher needs to know of an article.
 type Article struct {
 	ID        string    // the caller's id, unique among articles in the window
-	Feed      string    // feed identity; articles of the same feed are never merged as another outlet
+	Feed      string    // feed identity; articles of the same feed are never merged as another outlet; "": a feed of its own
 	Link      string    // the article's address; the same feed and link is the same article
 	Title     string    // headline
 	Text      string    // summary or lead text; may be empty (headline-only feeds)
@@ -71,11 +82,14 @@ func (k Kind) String() string {
 
 // Match is the matcher's decision about one article.
 type Match struct {
-	Story string  // the ID of the story's first article
-	Kind  Kind    // New, Joined or Update
-	Score float64 // similarity to the closest article considered (0..1); 1 for a same-link update
-	// Article is the ID of the article matched (Joined, Update), or of the
-	// closest article below the threshold (New); "" when none shared a term.
+	Story string // the ID of the story's first article
+	Kind  Kind   // New, Joined or Update
+	// Score is the evidence for the decision, 0 to 1: for Joined (and for
+	// New, the best story below the bar) the story's combined similarity;
+	// for Update the cosine with the republished article, 1 for its link.
+	Score float64
+	// Article is the ID of the story's article most like this one (Joined,
+	// Update), or of the closest below the bar (New); "" when none came near.
 	Article string
 }
 
@@ -196,7 +210,6 @@ type doc struct {
 	normN                 float64
 	normEpoch             uint32
 	dead                  bool
-	heapIndex             int
 
 	// Scratch of the assignment in progress, valid when epoch is current:
 	// the dot product with the article being assigned over the terms
@@ -294,8 +307,18 @@ func (m *Matcher) Terms() int {
 func (m *Matcher) Add(a Article, story string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	a.Feed = feedOf(a)
 	at := m.advance(a.Published)
 	m.insert(a, at, story, m.features(a))
+}
+
+// feedOf is a's feed, or one of its own when it has none, so that articles
+// without a feed are never taken for one outlet's.
+func feedOf(a Article) string {
+	if a.Feed == "" {
+		return "\x00" + a.ID
+	}
+	return a.Feed
 }
 
 // Remove forgets an article, as when it is deleted from the store.
@@ -311,6 +334,7 @@ func (m *Matcher) Remove(id string) {
 func (m *Matcher) Assign(a Article) Match {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	a.Feed = feedOf(a)
 	at := m.advance(a.Published)
 	feats := m.features(a)
 	if a.Link != "" {
@@ -707,15 +731,8 @@ type docHeap []*doc
 
 func (h docHeap) Len() int           { return len(h) }
 func (h docHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
-func (h docHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].heapIndex, h[j].heapIndex = i, j
-}
-func (h *docHeap) Push(x any) {
-	d := x.(*doc)
-	d.heapIndex = len(*h)
-	*h = append(*h, d)
-}
+func (h docHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *docHeap) Push(x any)        { *h = append(*h, x.(*doc)) }
 func (h *docHeap) Pop() any {
 	old := *h
 	d := old[len(old)-1]

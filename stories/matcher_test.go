@@ -335,3 +335,38 @@ func TestIndexConsistent(t *testing.T) {
 		t.Errorf("%d stories, the window's articles are in %d", len(m.stories), len(storyTerms))
 	}
 }
+
+func TestNoFeedIsAFeedOfItsOwn(t *testing.T) {
+	m := seeded(t)
+	m.Assign(Article{ID: "a", Title: "Sbarro pizza chain files for bankruptcy again", Published: t0})
+	r := m.Assign(Article{ID: "b", Title: "Sbarro files for bankruptcy protection for the second time", Published: t0})
+	if r.Kind != Joined || r.Story != "a" {
+		t.Errorf("articles without feeds: %+v, want b to join a", r)
+	}
+}
+
+// A Matcher guards itself: the bot's pollers assign from several goroutines
+// (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	m := NewMatcher(Options{})
+	g := newGenerator(4)
+	done := make(chan bool)
+	for w := 0; w < 4; w++ {
+		go func() {
+			for i := w; i < 400; i += 4 {
+				m.Assign(g.article(i, t0.Add(time.Duration(i)*time.Second)))
+				if i%10 == 0 {
+					m.Remove(fmt.Sprintf("g%d", i-4))
+				}
+				_ = m.Len()
+			}
+			done <- true
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		<-done
+	}
+	if n := m.Len(); n < 300 {
+		t.Errorf("window holds %d articles, want about 360", n)
+	}
+}
