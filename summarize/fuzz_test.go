@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -45,8 +46,28 @@ func FuzzSummarize(f *testing.F) {
 		if opts.MaxChars > 0 && chars > opts.MaxChars {
 			t.Fatalf("%d characters over a budget of %d", chars, opts.MaxChars)
 		}
-		if s.Stats.SentencesKept != len(s.Sentences) || s.Stats.WordsAfter > s.Stats.WordsBefore {
+		if s.Stats.SentencesKept != len(s.Sentences) || s.Stats.WordsAfter > s.Stats.WordsBefore ||
+			(len(s.Sentences) > 0 && s.Stats.WordsAfter == 0) || s.Stats.SentencesKept > s.Stats.SentencesTotal {
 			t.Fatalf("odd stats %+v", s.Stats)
+		}
+		// The ranking serves every length: its best n in article order are
+		// the summary of n sentences.
+		if len(s.Ranked) == 0 || len(s.Ranked) > MaxRanked {
+			t.Fatalf("%d ranked sentences", len(s.Ranked))
+		}
+		want := opts.Sentences
+		if want <= 0 {
+			want = DefaultSentences
+		}
+		if opts.MaxChars <= 0 && want <= MaxRanked {
+			if got := Pick(s.Ranked, want); !slices.Equal(got, s.Sentences) {
+				t.Fatalf("Pick(Ranked, %d) = %q, Sentences = %q", want, got, s.Sentences)
+			}
+		}
+		for _, r := range s.Ranked {
+			if r.Index < 0 || r.Index >= s.Stats.SentencesTotal {
+				t.Fatalf("ranked index %d of %d sentences", r.Index, s.Stats.SentencesTotal)
+			}
 		}
 	})
 }

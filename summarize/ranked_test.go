@@ -76,3 +76,23 @@ func sampleDev(t testing.TB, n int) []devArticle {
 	}
 	return out
 }
+
+// TestHeadlineInText: a text that opens with its own headline (as feeds
+// and extracted pages often do) does not give it as a summary sentence.
+func TestHeadlineInText(t *testing.T) {
+	doc := harbor(t)
+	doc.Text = doc.Title + "\n" + doc.Text
+	s, err := Summarize(doc, Options{Sentences: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range s.Ranked {
+		if r.Text == doc.Title {
+			t.Errorf("the headline is ranked: %q", r.Text)
+		}
+	}
+	plain, _ := Summarize(harbor(t), Options{Sentences: 10})
+	if s.Stats.WordsBefore != plain.Stats.WordsBefore || s.Stats.SentencesTotal != plain.Stats.SentencesTotal {
+		t.Errorf("stats count the headline: %+v vs %+v", s.Stats, plain.Stats)
+	}
+}

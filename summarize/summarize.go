@@ -178,7 +178,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 		text = text[:maxInputBytes]
 	}
 	if !utf8.ValidString(text) {
-		// Invalid bytes become U+FFFD, which looksLikeText counts as junk.
+		// Invalid bytes become U+FFFD, which scanText counts as junk.
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	if doc.HTML {
@@ -202,6 +202,12 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	stats := Stats{WordsBefore: wordsBefore}
 	var raw []string
 	for pi, p := range splitParagraphs(text) {
+		if pi == 0 && title != "" && sameWords(p, title) {
+			// The text opens with its own headline: the title, not a sentence.
+			_, w := scanText(p)
+			stats.WordsBefore -= w
+			continue
+		}
 		raw = splitSentences(p, raw[:0])
 		for si, s := range raw {
 			stats.SentencesTotal++
@@ -291,6 +297,22 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	stats.SentencesKept = len(chosen)
 	out.Stats = stats
 	return out, nil
+}
+
+// sameWords reports whether a and b have the same words, ignoring case,
+// punctuation and spacing.
+func sameWords(a, b string) bool {
+	f := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+	wa, wb := strings.FieldsFunc(a, f), strings.FieldsFunc(b, f)
+	if len(wa) != len(wb) || len(wa) == 0 {
+		return false
+	}
+	for i := range wa {
+		if !strings.EqualFold(wa[i], wb[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // textClass sorts bytes for scanText.
