@@ -85,8 +85,9 @@ type Match struct {
 	Story string // the ID of the story's first article
 	Kind  Kind   // New, Joined or Update
 	// Score is the evidence for the decision, 0 to 1: for Joined (and for
-	// New, the best story below the bar) the story's combined similarity;
-	// for Update the cosine with the republished article, 1 for its link.
+	// New, the best story below the bar) the story's combined similarity, or
+	// for New the closest article's when no story had any weight; for
+	// Update the cosine with the republished article, 1 for its link.
 	Score float64
 	// Article is the ID of the story's article most like this one (Joined,
 	// Update), or of the closest below the bar (New); "" when none came near.
@@ -345,7 +346,7 @@ func (m *Matcher) Assign(a Article) Match {
 			return Match{Story: st, Kind: Update, Score: 1, Article: d.id}
 		}
 	}
-	best, update := m.best(a, at, feats)
+	best, near, update := m.best(a, at, feats)
 	switch {
 	case update.d != nil:
 		st := update.d.story
@@ -358,6 +359,9 @@ func (m *Matcher) Assign(a Article) Match {
 	}
 	m.insert(a, at, a.ID, feats)
 	r := Match{Story: a.ID, Kind: New}
+	if best.d == nil {
+		best = near
+	}
 	if best.d != nil {
 		r.Score, r.Article = best.score, best.d.id
 	}
@@ -387,7 +391,7 @@ const (
 
 // best returns the most similar article of another feed whose story a may
 // join, and the most similar article of the same feed if a republishes it.
-func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update scored) {
+func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, update scored) {
 	m.epoch++
 	ep := m.epoch
 	n := float64(len(m.stories))
@@ -466,6 +470,9 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 			continue
 		}
 		s := sim * (1 - m.o.TimeDecay*float64(dt)/float64(m.o.Window))
+		if s > near.score {
+			near = scored{d, s}
+		}
 		if s < evidenceFloor {
 			continue
 		}
@@ -495,7 +502,7 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, update s
 			best = scored{st.d, s}
 		}
 	}
-	return best, update
+	return best, near, update
 }
 
 // topCandidates moves the k articles of ds with the highest share of their

@@ -133,6 +133,7 @@ func TestAssign(t *testing.T) {
 				t.Fatalf("first: %+v, want a new story", r)
 			}
 			r := m.Assign(second)
+			t.Logf("%v, score %.3f", r.Kind, r.Score)
 			if r.Kind != tt.kind {
 				t.Fatalf("second: %v (score %.3f), want %v", r.Kind, r.Score, tt.kind)
 			}
