@@ -13,6 +13,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"newsbot/feeds"
 	"newsbot/rules"
 	"newsbot/store"
 )
@@ -380,6 +381,33 @@ func TestBackupDetectAndParse(t *testing.T) {
 		`{"format":"newsbot-subscriptions","version":1,"subscriptions":[]}`, `{not json`} {
 		if _, err := parseBackup([]byte(bad)); err == nil || !strings.Contains(userMessage(err), "backup") {
 			t.Errorf("parseBackup(%s) = %v", bad, err)
+		}
+	}
+}
+
+func TestNewestItemsAndTestLines(t *testing.T) {
+	at := func(h int) time.Time { return time.Date(2026, 11, 30, h, 0, 0, 0, time.UTC) }
+	items := []feeds.Item{{Title: "undated"}, {Title: "old", Published: at(1)}, {Title: "new", Published: at(3)}, {Title: "mid", Published: at(2)}}
+	var got []string
+	for _, it := range newestItems(items, 3) {
+		got = append(got, it.Title)
+	}
+	if !reflect.DeepEqual(got, []string{"new", "mid", "old"}) {
+		t.Errorf("newestItems = %v", got)
+	}
+	a := testArticle("Quake *hits*", "s.")
+	for _, c := range []struct {
+		v    verdict
+		over bool
+		want string
+	}{
+		{verdict{post: false, why: `excluded by "ads"`}, false, `🚫 **drop** · Quake \*hits\* — excluded by "ads"`},
+		{verdict{post: true, why: "no include terms"}, true, `⏳ **drop: daily limit** · Quake \*hits\* — no include terms`},
+		{verdict{post: true, mention: true, why: "no include terms", whyPing: "every post"}, false, `🔔 **post + ping <@&42>** · Quake \*hits\* — no include terms; every post`},
+		{verdict{post: true, why: `matched include "quake"`}, false, `✅ **post** · Quake \*hits\* — matched include "quake"`},
+	} {
+		if got := testLine(a, c.v, c.over, "42"); got != c.want {
+			t.Errorf("testLine(%+v, %v) = %q\nwant %q", c.v, c.over, got, c.want)
 		}
 	}
 }
