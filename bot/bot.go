@@ -24,6 +24,7 @@ import (
 type Store interface {
 	DeliveryStore
 	RulesStore
+	TargetStore
 	Subscribe(ctx context.Context, ns store.NewSubscription) (store.Subscription, error)
 	Unsubscribe(ctx context.Context, guildID string, subscriptionID int64) (store.Subscription, error)
 	ListSubscriptions(ctx context.Context, guildID string) ([]store.Subscription, error)
@@ -73,6 +74,7 @@ type Bot struct {
 	attachments *http.Client // Discord's CDN, for /feed import
 	sessions    []*discordgo.Session
 	deliverer   *Deliverer
+	targets     *targets // webhooks, forums and threads (target.go)
 	shards      shardState
 	wake        chan struct{}
 	ctx         context.Context
@@ -105,6 +107,7 @@ func New(cfg Config, st Store, src Sources, log *slog.Logger, metrics *Metrics) 
 		ctx:         context.Background(),
 	}
 	b.shards.metrics = metrics
+	b.targets = newTargets(st, log, func() time.Time { return b.now() })
 	cmds := b.commands()
 	b.byName = make(map[string]*command, len(cmds))
 	for _, c := range cmds {
@@ -139,7 +142,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}
 	b.deliverer = &Deliverer{
-		Store: b.store, Poster: sessionPoster{b.sessions[0]}, Owner: b.cfg.Owner, Lease: b.cfg.Lease,
+		Store: b.store, Poster: targetPoster{sessionPoster: sessionPoster{b.sessions[0]}, t: b.targets, sessions: b.sessions}, Owner: b.cfg.Owner, Lease: b.cfg.Lease,
 		PerSubscription: b.cfg.MaxPostsPerInterval, Window: b.cfg.PollInterval, StoryWindow: b.cfg.StoryWindow, Batch: 100, DefaultSentences: b.cfg.DefaultSentences,
 		Now: b.now, Log: b.log, Metrics: b.metrics,
 	}

@@ -61,7 +61,7 @@ func (b *Bot) commands() []*command {
 					Options: []*discordgo.ApplicationCommandOption{
 						{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "Feed or website URL", Required: true, MaxLength: 2000},
 						{Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Where to post (default: this channel)",
-							ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}},
+							ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews, discordgo.ChannelTypeGuildForum}},
 					}},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Unsubscribe a feed",
 					Options: []*discordgo.ApplicationCommandOption{

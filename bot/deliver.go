@@ -81,6 +81,11 @@ func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
 	if err := d.notifyFailing(ctx); err != nil {
 		d.Log.Warn("failing-feed notices", "err", err)
 	}
+	if tr, ok := d.Poster.(interface {
+		retryThreadStarts(ctx context.Context, now time.Time)
+	}); ok {
+		tr.retryThreadStarts(ctx, d.Now()) // threads whose start failed for now (target.go)
+	}
 	claimed, err := d.Store.ClaimDeliveries(ctx, store.ClaimOptions{
 		Owner: d.Owner, Now: d.Now(), Limit: d.Batch, Lease: d.lease(),
 		PerSubscription: d.PerSubscription, Window: d.Window,
@@ -158,7 +163,7 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 	}
 	if !dl.AttemptedAt.IsZero() && dl.Kind != store.KindEdit {
 		// An earlier attempt may have posted without recording it.
-		msgID, err := d.Poster.find(postCtx, dl.Subscription.ChannelID, m, dl.AttemptedAt.Add(-time.Minute))
+		msgID, err := d.poster(dl).find(postCtx, dl.Subscription.ChannelID, m, dl.AttemptedAt.Add(-time.Minute))
 		if err != nil {
 			// Posting blind could post it twice: wait until we can look.
 			log.Warn("could not check for an earlier post; will retry", "err", err)
@@ -184,7 +189,7 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 			return d.joinStory(postCtx, dl, p, m, log)
 		}
 	}
-	msgID, err := d.Poster.post(postCtx, dl.Subscription.ChannelID, m, nonceFor(dl.ID))
+	msgID, err := d.poster(dl).post(postCtx, dl.Subscription.ChannelID, m, nonceFor(dl.ID))
 	switch kind, reason := classify(err); kind {
 	case postOK:
 		if grouped {

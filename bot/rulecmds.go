@@ -126,6 +126,9 @@ func (b *Bot) feedEdit(ctx context.Context, r *request) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := b.checkTargetRules(ctx, r, sub, &next); err != nil {
+		return nil, err
+	}
 	if _, err := compileRules(next); err != nil {
 		// Each option was checked as it was read; this catches a stored
 		// rule that no longer parses, which the admin can clear.
@@ -305,12 +308,7 @@ func (b *Bot) ruleNotes(ctx context.Context, r *request, sub store.Subscription,
 	} else if rl.MentionWhen != "" {
 		notes = append(notes, "`mention_when` takes effect once a role is set with `mention`.")
 	}
-	if rl.WebhookName != "" || rl.WebhookAvatar != "" {
-		if perms, err := b.botPermissions(ctx, r, sub.ChannelID); err == nil &&
-			perms&discordgo.PermissionAdministrator == 0 && perms&discordgo.PermissionManageWebhooks == 0 {
-			notes = append(notes, fmt.Sprintf("⚠️ I need the **Manage Webhooks** permission in <#%s> to post through a webhook; until I have it, I post as myself.", sub.ChannelID))
-		}
-	}
+	notes = append(notes, b.targetNotes(ctx, r, sub, rl)...) // webhook, thread, forum (targetcmds.go)
 	if rl.Template != "" {
 		g, err := b.store.GuildSettings(ctx, r.guildID, b.cfg.DefaultSentences)
 		if err == nil && compiledSettings(rl, g).Format != store.FormatText {

@@ -88,12 +88,12 @@ func (d *Deliverer) joinStory(ctx context.Context, dl store.Delivery, p store.St
 		outlets = append(outlets, store.Outlet{ArticleID: dl.ArticleID, FeedID: dl.Article.FeedID,
 			FeedTitle: dl.Subscription.Feed.Title, Title: dl.Article.Title, Link: dl.Article.Link})
 		var err error
-		if m, err = d.Poster.get(ctx, dl.Subscription.ChannelID, p.MessageID); err != nil {
+		if m, err = d.poster(dl).get(ctx, dl.Subscription.ChannelID, p.MessageID); err != nil {
 			return d.editFailed(dl, err, log)
 		}
 	}
 	m = withOutlets(m, othersThan(outlets, base, dl.Article.FeedID, sameFeed))
-	if err := d.Poster.edit(ctx, dl.Subscription.ChannelID, p.MessageID, m); err != nil {
+	if err := d.poster(dl).edit(ctx, dl.Subscription.ChannelID, p.MessageID, m); err != nil {
 		return d.editFailed(dl, err, log)
 	}
 	if sameFeed {
@@ -127,7 +127,7 @@ func (d *Deliverer) editChanged(ctx context.Context, dl store.Delivery, m messag
 			return d.retryLater(dl, "read the story's post: "+err.Error(), log)
 		}
 	}
-	if err := d.Poster.edit(ctx, dl.Subscription.ChannelID, dl.MessageID, m); err != nil {
+	if err := d.poster(dl).edit(ctx, dl.Subscription.ChannelID, dl.MessageID, m); err != nil {
 		return d.editFailed(dl, err, log)
 	}
 	d.record(ctx, dl, dl.MessageID, log)

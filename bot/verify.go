@@ -18,10 +18,26 @@ const findPages = 5
 // text). It is how a delivery whose earlier attempt was never recorded
 // learns, after Discord has forgotten the nonce, whether it was posted.
 func (p sessionPoster) find(ctx context.Context, channelID string, m message, since time.Time) (string, error) {
-	after := snowflakeAt(since)
 	self := ""
 	if p.s.State != nil && p.s.State.User != nil {
 		self = p.s.State.User.ID
+	}
+	return p.findBy(ctx, channelID, m, since, []string{self})
+}
+
+// findBy is find for posts by any of authors: the bot's user id, or a
+// channel webhook's id (a webhook's message has the webhook as its author
+// and webhook_id), as posts through a webhook need (target.go). An author
+// "" accepts any message, as before the bot knows its own id.
+func (p sessionPoster) findBy(ctx context.Context, channelID string, m message, since time.Time, authors []string) (string, error) {
+	after := snowflakeAt(since)
+	byAuthor := func(msg *discordgo.Message) bool {
+		for _, a := range authors {
+			if a == "" || msg.Author == nil || msg.Author.ID == a || (msg.WebhookID != "" && msg.WebhookID == a) {
+				return true
+			}
+		}
+		return false
 	}
 	for range findPages {
 		msgs, err := p.s.ChannelMessages(channelID, 100, "", after, "", discordgo.WithContext(ctx))
@@ -32,7 +48,7 @@ func (p sessionPoster) find(ctx context.Context, channelID string, m message, si
 			return "", nil
 		}
 		for _, msg := range msgs {
-			if (self == "" || msg.Author == nil || msg.Author.ID == self) && samePost(msg, m) {
+			if byAuthor(msg) && samePost(msg, m) {
 				return msg.ID, nil
 			}
 			if after == "" || later(msg.ID, after) {
