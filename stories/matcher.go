@@ -121,8 +121,9 @@ type Options struct {
 	// reports of one story share many rare words; two stories about the
 	// same person or place share one or two. Default 2.
 	Breadth float64
-	// Candidates is how many articles, the best by the rare terms they
-	// share, are scored exactly. Default 48.
+	// Candidates is how many articles, the best by the share of their
+	// weight that the article's rarest terms match, are weighed as evidence
+	// for their stories. Default 48.
 	Candidates int
 }
 
@@ -170,7 +171,7 @@ type term struct {
 	// Scratch of the assignment in progress, valid when qEpoch is current.
 	qEpoch uint32
 	qw     float32
-	// idf as of a window of idfN articles and idfDF of them with t: a
+	// idf as of a window of idfN stories, idfDF of them with t: a
 	// logarithm per term per candidate would cost more than the rest of
 	// the scoring, and idf barely moves while the window's size does.
 	idfN  float64
@@ -178,8 +179,8 @@ type term struct {
 	idf   float64
 }
 
-// idfAt returns t's idf in a window of n articles, recomputed when t's
-// document frequency changed or n moved by more than idfSlack of itself.
+// idfAt returns t's idf in a window of n stories, recomputed when t's story
+// frequency changed or n moved by more than idfSlack of itself.
 func (t *term) idfAt(n float64) float64 {
 	if t.idfDF != t.sdf || math.Abs(n-t.idfN) > idfSlack*n {
 		t.idfN, t.idfDF, t.idf = n, t.sdf, idf(n, t.sdf)
