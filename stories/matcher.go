@@ -168,9 +168,6 @@ type term struct {
 	sdf  int32     // stories with the term: what idf counts
 	post []posting // may hold removed articles, at most about half
 
-	// Scratch of the assignment in progress, valid when qEpoch is current.
-	qEpoch uint32
-	qw     float32
 	// idf as of a window of idfN stories, idfDF of them with t: a
 	// logarithm per term per candidate would cost more than the rest of
 	// the scoring, and idf barely moves while the window's size does.
@@ -413,7 +410,6 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 		if t == nil {
 			continue
 		}
-		t.qEpoch, t.qw = ep, f.w
 		q = append(q, qterm{t, f.w, float32(idf * idf)})
 	}
 	if qnorm == 0 {
