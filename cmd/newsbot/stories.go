@@ -33,7 +33,12 @@ story's first article.
 
 -eval scores the matcher on DIR/story-pairs.jsonl (precision and recall of
 merging pairs labelled "same" or "different", per language) and
-DIR/story-stream.jsonl (B-cubed precision and recall of a headline stream).`
+DIR/story-stream.jsonl (B-cubed precision and recall of a headline stream).
+Each pair's a and then b are assigned as two feeds, without publication
+times, by a matcher whose window holds every other pair's articles (each a
+story of its own), as a bot's window holds the day's other news; the pair is
+merged when b joins a's story. The stream runs through one matcher in
+order, with its feeds and times.`
 
 // maxStoryLine bounds one JSON line of input.
 const maxStoryLine = 8 << 20
