@@ -112,6 +112,10 @@ type Options struct {
 	// TimeDecay lowers similarity linearly with the distance in time between
 	// two articles: by TimeDecay at a whole Window apart. Default 0.3.
 	TimeDecay float64
+	// MaxStoryAge is how long after its first article a story can be
+	// joined; later articles start a story of their own, as the bot stops
+	// editing a story's post after 48 hours. Default 48h.
+	MaxStoryAge time.Duration
 	// MaxArticles bounds the window by count as well as by time, for feeds
 	// whose articles have no publication time. Default 100,000.
 	MaxArticles int
@@ -148,6 +152,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TimeDecay <= 0 {
 		o.TimeDecay = 0.3
+	}
+	if o.MaxStoryAge <= 0 {
+		o.MaxStoryAge = 48 * time.Hour
 	}
 	if o.MaxArticles <= 0 {
 		o.MaxArticles = 100_000
@@ -227,6 +234,7 @@ type story struct {
 	// terms then are the story's: most stories never get a second.
 	terms map[*term]int32
 	first *doc
+	start time.Time // when the first article the window saw was published
 }
 
 // count adds k (1 or -1) to the story's count of t and keeps t.sdf in step.
@@ -473,6 +481,9 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 		if s < evidenceFloor {
 			continue
 		}
+		if at.Sub(d.st.start) > m.o.MaxStoryAge {
+			continue // too old to be added to
+		}
 		if d.st.feeds[a.Feed] > 0 {
 			// The feed already has an article in this story that is not
 			// this one: a second article of the same outlet is never
@@ -619,7 +630,7 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 	d := &doc{id: a.ID, feed: a.Feed, link: a.Link, story: st, at: at, terms: make([]docTerm, 0, len(feats))}
 	s := m.stories[st]
 	if s == nil {
-		s = &story{feeds: make(map[string]int), first: d}
+		s = &story{feeds: make(map[string]int), first: d, start: at}
 		m.stories[st] = s
 	} else if s.terms == nil {
 		s.terms = make(map[*term]int32, 2*len(s.first.terms))

@@ -371,3 +371,20 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("window holds %d articles, want about 360", n)
 	}
 }
+
+// A story whose first article is older than MaxStoryAge is not joined, even
+// through a recent article of it.
+func TestMaxStoryAge(t *testing.T) {
+	m := NewMatcher(Options{Window: 36 * time.Hour, MaxStoryAge: 48 * time.Hour})
+	title := "Sbarro pizza chain files for bankruptcy again"
+	for i, h := range []int{0, 30, 47} {
+		r := m.Assign(Article{ID: fmt.Sprint("a", i), Feed: fmt.Sprint("feed", i), Title: title, Published: t0.Add(time.Duration(h) * time.Hour)})
+		if i > 0 && r.Story != "a0" {
+			t.Fatalf("after %dh: %+v, want story a0", h, r)
+		}
+	}
+	r := m.Assign(Article{ID: "late", Feed: "feed9", Title: title, Published: t0.Add(49 * time.Hour)})
+	if r.Kind != New {
+		t.Errorf("49h after the story began: %+v, want a new story", r)
+	}
+}
