@@ -15,14 +15,23 @@ import (
 // of (ROUGE-1 + ROUGE-2) relative to each source's Lead-3 with the length
 // held near Lead-3's, on a coarse grid of round values (BenchmarkTune in
 // tune_test.go documents the command). The values kept are inside a broad
-// plateau rather than the single best point: moving any one of them one grid
-// step (pos and sum by ±0.25, rec, cent, first-sentence bonus, the
-// position curve's shape) changes the objective by 0.3% at most. Features
-// that were tried and did not help on all three sources are left out: the
-// share of recurring terms, numbers, capitalized names, a bonus for the
-// first sentence. Where the sources pull apart, CNN/DailyMail (human
-// highlights, the kind of summary the bot posts) was preferred to BBC
-// (whose references copy ~45% of the article).
+// plateau rather than at the single best point: moving pos or sum by 0.25,
+// cent, dens, lead or mmr by half, or sampling 240 random points around
+// them (each weight scaled by 0.5 to 2) changes the objective by 0.5% at
+// most, and finds nothing better. Features that were tried and did not
+// help on all three sources together are left out: the share of recurring
+// terms, numbers, capitalized names, a bonus for the first sentence or the
+// first of a paragraph, a penalty for questions, a length limit relative
+// to the article's own sentences. Where the sources pull apart,
+// CNN/DailyMail (human highlights, the kind of summary the bot posts) was
+// preferred to BBC (whose references copy ~45% of the article).
+//
+// Measured with `newsbot eval` (3 sentences, titles given, ROUGE-1/2 F1,
+// words), Lead-3 from the same run in brackets: BBC 53.3/48.3 at 65 words
+// (44.2/35.7 at 61); CNN/DailyMail 40.7/17.8 at 79 (41.1/18.8 at 80);
+// OrangeSum (French) 27.0/9.6 at 74 (27.7/10.2 at 80). The issues' targets
+// (BBC 55/50, at least Lead-3 on CNN/DailyMail and OrangeSum) are not met
+// by these features: see TestNotBelowLead3, which guards the gap.
 const (
 	// posWeight scales the position prior 1/(1+i/posScale): news puts the
 	// essentials first.

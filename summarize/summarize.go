@@ -1,12 +1,23 @@
 // Package summarize picks the sentences that tell a news article best.
 //
 // It is extractive and explainable: the text is split into sentences
-// (surviving abbreviations, initials, decimals, quotes and URLs), cleaned of
-// datelines, credits, page furniture and repeated sentences, and each
-// sentence is scored by its position, its similarity to the whole article
-// and to the article's lead, its overlap with the title, and its length.
-// Sentences are then picked greedily with a redundancy penalty and returned
-// in their original order. Pure Go, deterministic, no network.
+// (surviving abbreviations, initials, decimals, quotes and URLs in English
+// and French, guillemets, and paragraph breaks lost in a scrape), cleaned of
+// datelines, credits and repeated sentences, and each sentence is scored by
+// one function for every article and language (score.go): its position,
+// its similarity to the whole article and to the article's lead, its
+// overlap with the title (a missing title adds nothing), how much of the
+// article's recurring vocabulary it holds, whether it is quoted speech, and
+// its length. Sentences are then picked greedily with a redundancy penalty;
+// the order of picking is the ranking (Summary.Ranked) that serves every
+// summary length, and the summary is returned in article order.
+//
+// Words are stemmed with the snowball stemmer of the article's language
+// (detected from its stop words unless given). What is learned about words
+// is kept in a bounded vocabulary owned by each pooled workspace: no
+// package-level cache, no locks, no unsafe. The cost is linear in the
+// length of the text (BenchmarkSummarize5000 and 50000, TestLinearGrowth).
+// Pure Go, deterministic, no network.
 package summarize
 
 import (
@@ -202,7 +213,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	stats := Stats{WordsBefore: wordsBefore}
 	var raw []string
 	for pi, p := range splitParagraphs(text) {
-		if pi == 0 && title != "" && sameWords(p, title) {
+		if pi == 0 && title != "" && len(p) <= 2*len(title)+8 && sameWords(p, title) {
 			// The text opens with its own headline: the title, not a sentence.
 			_, w := scanText(p)
 			stats.WordsBefore -= w
@@ -253,8 +264,16 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 		sents[i].terms = ws.toTerms(ws.terms[start:ends[i]])
 		start = ends[i]
 	}
+	// The sets share one backing array: one allocation per article.
+	setBuf := make([]int32, 0, len(ws.terms)-titleEnd)
 	for i := range sents {
-		sents[i].set = sortedSet(sents[i].terms)
+		start := len(setBuf)
+		setBuf = append(setBuf, sents[i].terms...)
+		set := setBuf[start:]
+		slices.Sort(set)
+		set = slices.Compact(set)
+		setBuf = setBuf[:start+len(set)]
+		sents[i].set = set[:len(set):len(set)]
 		sents[i].sig = signature(sents[i].set)
 	}
 
