@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -62,6 +63,12 @@ func runSummarize(ctx context.Context, args []string, sio stdio) error {
 	if *jsonl {
 		if fs.NArg() > 0 {
 			return errors.New("summarize: -jsonl reads standard input and takes no argument")
+		}
+		if os.Getenv("GOGC") == "" {
+			// A batch run's live heap is small (the batches in flight and
+			// each worker's bounded vocabulary): trading a few MiB for fewer
+			// collections makes it about a quarter cheaper on two cores.
+			defer debug.SetGCPercent(debug.SetGCPercent(400))
 		}
 		return summarizeJSONL(ctx, sio.in, sio.out, opts, *workers)
 	}
