@@ -56,8 +56,15 @@ func TestScaleThreeProcesses(t *testing.T) {
 	if _, err := dc.WaitCommands(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(dc.Commands("")); n != 4 {
-		t.Errorf("%d global commands, want 4 (registered once, by shard 0)", n)
+	if n, want := len(dc.Commands("")), 5; n != want {
+		t.Errorf("%d global commands, want %d (registered once, by shard 0)", n, want)
+	}
+	// Five hundred feeds publish the same 64 fixture texts, which the story
+	// matcher rightly groups into a few stories; this test counts posts.
+	for _, w := range worlds {
+		if m := w.admin(t, "settings", discordtest.BoolOpt("stories", false)); !strings.Contains(m.Content, "stories: **off") {
+			t.Fatalf("/settings stories:false in %s: %q", w.guild.Name, m.Content)
+		}
 	}
 
 	// Feed i goes to server i%3; the first 10 feeds to every server too.
