@@ -23,6 +23,7 @@ package summarize
 import (
 	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -136,7 +137,7 @@ type sent struct {
 	firstInPar bool
 }
 
-// workspace holds the per-call maps and buffers, reused through a pool so a
+// workspace holds the per-call maps and buffers, reused (see idle) so a
 // summary costs few allocations, and the vocab that outlives an article.
 type workspace struct {
 	vocab      vocab    // every word seen, bounded (see vocab)
@@ -156,7 +157,35 @@ type workspace struct {
 	terms      []int32
 }
 
-var workspaces = sync.Pool{New: func() any { return new(workspace) }}
+// idle holds the workspaces not in use, at most 2·GOMAXPROCS of them, most
+// recently used last. Unlike a sync.Pool it keeps them across garbage
+// collections and whichever goroutine or processor returned them, so their
+// vocabularies stay warm; its size bounds the memory they hold.
+var idle struct {
+	sync.Mutex
+	list []*workspace
+}
+
+func getWorkspace() *workspace {
+	idle.Lock()
+	defer idle.Unlock()
+	n := len(idle.list)
+	if n == 0 {
+		return new(workspace)
+	}
+	ws := idle.list[n-1]
+	idle.list[n-1] = nil
+	idle.list = idle.list[:n-1]
+	return ws
+}
+
+func putWorkspace(ws *workspace) {
+	idle.Lock()
+	defer idle.Unlock()
+	if len(idle.list) < 2*runtime.GOMAXPROCS(0) {
+		idle.list = append(idle.list, ws)
+	}
+}
 
 func (ws *workspace) reset() {
 	if ws.vocab.full() || len(ws.vocab.slots) == 0 {
@@ -204,8 +233,8 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 		return Summary{}, ErrNoText
 	}
 
-	ws := workspaces.Get().(*workspace)
-	defer workspaces.Put(ws)
+	ws := getWorkspace()
+	defer putWorkspace(ws)
 	ws.reset()
 
 	// Split and clean.
@@ -409,49 +438,107 @@ func candidates(sents []sent, minWords int, cands []*sent) []*sent {
 // scanText rejects binary junk: text must be mostly letters, with hardly
 // any control characters or invalid bytes. It also counts the words
 // (white-space separated, with a letter or a digit), in the same pass.
+//
+// ASCII takes a branch-light path: scanLanes adds one to the byte's class
+// in a 16-bit lane of acc (flushed before it can overflow), and scanNext
+// moves the word state (0 between words, 1 in a word without a letter or
+// digit yet, 2 in a word with one).
 func scanText(text string) (ok bool, words int) {
 	var n [tcMulti + 1]int
-	tok, alnum := false, false
+	var acc uint64
+	state := uint8(0)
+	flush := func() {
+		n[tcLetter] += int(acc & 0xffff)
+		n[tcDigit] += int(acc >> 16 & 0xffff)
+		n[tcOther] += int(acc >> 32 & 0xffff)
+		n[tcBad] += int(acc >> 48)
+		acc = 0
+	}
 	for i := 0; i < len(text); {
-		c := textClass[text[i]]
-		if c == tcMulti {
+		end := min(len(text), i+0xffff)
+		for i < end {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				acc += scanLanes[c]
+				cl := scanWordClass[c]
+				if state == 2 && cl == 0 {
+					words++
+				}
+				state = scanNext[state][cl]
+				i++
+				continue
+			}
 			r, sz := utf8.DecodeRuneInString(text[i:])
 			i += sz
+			var c2 int
 			switch {
 			case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
-				c = tcLetter
+				c2 = tcLetter
 			case unicode.IsDigit(r):
-				c = tcDigit
+				c2 = tcDigit
 			case unicode.IsSpace(r):
-				c = tcSpace
+				c2 = tcSpace
 			case r == utf8.RuneError || unicode.IsControl(r):
-				c = tcBad
+				c2 = tcBad
 			default:
-				c = tcOther
+				c2 = tcOther
 			}
-		} else {
-			i++
-		}
-		n[c]++
-		switch c {
-		case tcSpace:
-			if tok && alnum {
+			n[c2]++
+			cl := uint8(2)
+			switch c2 {
+			case tcSpace:
+				cl = 0
+			case tcLetter, tcDigit:
+				cl = 1
+			}
+			if state == 2 && cl == 0 {
 				words++
 			}
-			tok, alnum = false, false
-		case tcLetter, tcDigit:
-			tok, alnum = true, true
-		default:
-			tok = true
+			state = scanNext[state][cl]
 		}
+		flush()
 	}
-	if tok && alnum {
+	if state == 2 {
 		words++
 	}
 	letters, bad := n[tcLetter], n[tcBad]
 	total := letters + bad + n[tcOther] + n[tcDigit]
 	return letters > 0 && letters*2 >= total && bad*20 <= total, words
 }
+
+// scanLanes, scanWordClass and scanNext drive scanText's ASCII path.
+var (
+	scanLanes = func() (t [utf8.RuneSelf]uint64) {
+		for c := range t {
+			switch textClass[c] {
+			case tcLetter:
+				t[c] = 1
+			case tcDigit:
+				t[c] = 1 << 16
+			case tcOther:
+				t[c] = 1 << 32
+			case tcBad:
+				t[c] = 1 << 48
+			}
+		}
+		return t
+	}()
+	// 0 white space, 1 letter or digit, 2 anything else.
+	scanWordClass = func() (t [utf8.RuneSelf]uint8) {
+		for c := range t {
+			switch textClass[c] {
+			case tcSpace:
+				t[c] = 0
+			case tcLetter, tcDigit:
+				t[c] = 1
+			default:
+				t[c] = 2
+			}
+		}
+		return t
+	}()
+	scanNext = [3][3]uint8{{0, 2, 1}, {0, 2, 1}, {0, 2, 2}}
+)
 
 // byteClass sorts ASCII bytes for splitWords.
 var byteClass = func() (t [256]uint8) {

@@ -25,7 +25,7 @@ type vocab struct {
 
 const (
 	vocabMinSlots = 1 << 12
-	vocabMaxWords = 1 << 17
+	vocabMaxWords = 1 << 16
 	vocabMaxBytes = 4 << 20
 	stopKnown     = 1 << 15
 )
