@@ -1,5 +1,5 @@
 // Command newsbot runs the Discord news bot, and offers the subcommands that
-// need no Discord at all: summarize, eval and preview.
+// need no Discord at all: summarize, eval, preview and stories.
 package main
 
 import (
@@ -60,4 +60,5 @@ const usage = `usage:
   newsbot                      run the bot (reads .env; see README.md)
   newsbot summarize [flags]    summarize an article file, URL or stdin
   newsbot eval [flags]         score the summarizer against reference summaries
-  newsbot preview [flags] URL  show how a feed's newest items would be posted`
+  newsbot preview [flags] URL  show how a feed's newest items would be posted
+  newsbot stories [flags]      group articles into stories as the bot does (-jsonl), or score it (-eval)`
