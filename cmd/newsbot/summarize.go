@@ -29,7 +29,15 @@ const summarizeUsage = `usage: newsbot summarize [-n 3] [-ratio R] [-max-chars N
        newsbot summarize -jsonl < in.jsonl > out.jsonl
 
 Prints the summary, one sentence a line, then a line of stats. With no
-argument or "-", reads the article from standard input.
+argument or "-", reads the article from standard input. A URL (any case of
+http:// or https://, surrounding spaces ignored) is fetched as preview
+fetches feeds.
+
+A file's own headline is its title (unless -title gives one), never a
+summary sentence: in Markdown or plain text a leading "# Headline" line, a
+setext headline, a first line without final punctuation followed by a
+blank line, or a "title:" in the front matter or the "Key: value" lines
+before the body (which are dropped); in HTML the first <h1>.
 
 -jsonl reads lines {"id": "...", "title": "...", "text": "..."} (optional
 "html": true, "language": "xx") and writes {"id": "...", "sentences": [...]}
