@@ -315,12 +315,6 @@ func (b *Bot) ruleNotes(ctx context.Context, r *request, sub store.Subscription,
 			notes = append(notes, "The template shapes text posts; this subscription posts embeds. Add `format:text` to use it.")
 		}
 	}
-	for _, t := range []string{rl.Include, rl.Exclude, rl.MentionWhen} {
-		if strings.Contains(t, "category:") {
-			notes = append(notes, "Feeds' categories aren't stored yet, so `category:` terms match nothing for now.")
-			break
-		}
-	}
 	return notes
 }
 

@@ -145,12 +145,11 @@ type verdict struct {
 }
 
 // ruleItem is what the terms look at: the headline, the summary as the
-// post would show it, and the author. Articles carry no categories (feeds
-// do not keep them), so category: terms never match yet.
+// post would show it, the author and the feed's categories of the item.
 func ruleItem(a store.Article, source string, sentences int) rules.Item {
 	return rules.Item{
 		Title: a.Title, Summary: strings.Join(pickSentences(a, sentences), " "), Author: a.Author,
-		Link: a.Link, Source: source, Published: a.Published,
+		Link: a.Link, Source: source, Published: a.Published, Categories: a.Categories,
 	}
 }
 

@@ -45,7 +45,7 @@ func (b *Builder) Article(ctx context.Context, it Item, sentences int) store.Art
 	identity, linkKey := Identity(it)
 	a := store.Article{
 		Identity: identity, LinkKey: linkKey, Link: it.Link, Title: it.Title,
-		Author: it.Author, ImageURL: it.ImageURL, Published: it.Published,
+		Author: it.Author, ImageURL: it.ImageURL, Published: it.Published, Categories: it.Categories,
 	}
 	if a.Published.IsZero() {
 		a.Published = b.now()

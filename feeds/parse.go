@@ -43,6 +43,8 @@ type Item struct {
 	// chosen over a longer content: it is posted as written, and the
 	// article page is not fetched to replace it.
 	PublisherSummary bool
+	// Categories are the item's categories or tags, for category: terms.
+	Categories []string
 }
 
 // Parse reads a feed. contentType (the HTTP header, may be empty) helps
@@ -251,6 +253,25 @@ func convertFeed(gf *gofeed.Feed, feedURL, baseURL string) *Feed {
 	return f
 }
 
+// maxCategories bounds what one item may carry into filters.
+const maxCategories = 20
+
+// itemCategories cleans an item's categories (tags) for category: filter
+// terms: plain one-line text, no duplicates, at most maxCategories.
+func itemCategories(cats []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cats {
+		c = cleanTitle(c)
+		if c == "" || seen[strings.ToLower(c)] || len(out) == maxCategories {
+			continue
+		}
+		seen[strings.ToLower(c)] = true
+		out = append(out, c)
+	}
+	return out
+}
+
 func convertItem(gi *gofeed.Item, base *url.URL) Item {
 	it := Item{
 		GUID:  strings.TrimSpace(gi.GUID),
@@ -283,6 +304,7 @@ func convertItem(gi *gofeed.Item, base *url.URL) Item {
 		it.Published = gi.UpdatedParsed.UTC()
 	}
 
+	it.Categories = itemCategories(gi.Categories)
 	it.Content, it.PublisherSummary = itemText(gi)
 	it.ImageURL = resolveLink(itemBase, itemImage(gi))
 	return it

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,32 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseCategories: an item's categories (RSS <category>, Atom
+// <category term>, JSON Feed tags) are kept, cleaned, for category: terms.
+func TestParseCategories(t *testing.T) {
+	tests := []struct {
+		name, contentType, body string
+		want                    []string
+	}{
+		{"rss", "application/rss+xml", `<rss version="2.0"><channel><title>T</title><item><guid>1</guid><title>A</title>` +
+			`<category>World</category><category> world </category><category><![CDATA[Asia &amp; <b>Pacific</b>]]></category></item></channel></rss>`,
+			[]string{"World", "Asia & Pacific"}},
+		{"atom", "application/atom+xml", `<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>1</id><title>A</title>` +
+			`<category term="Politics"/><category term="Elections" label="Elections 2026"/></entry></feed>`,
+			[]string{"Politics", "Elections 2026"}}, // the label, when given, is the human name
+		{"json", "application/feed+json", `{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","title":"A","tags":["tech","Tech","AI"]}]}`,
+			[]string{"tech", "AI"}},
+	}
+	for _, tc := range tests {
+		f, err := Parse(strings.NewReader(tc.body), tc.contentType, "https://example.com/feed")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := f.Items[0].Categories; !slices.Equal(got, tc.want) {
+			t.Errorf("%s: categories %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

@@ -120,6 +120,8 @@ type Article struct {
 	// length from 1 to MaxRanked can be shown without summarizing again.
 	Ranked   []RankedSentence
 	Keywords []string
+	// Categories are the feed's categories or tags of the item.
+	Categories []string
 	// Stats for the footer: how much shorter the summary is.
 	SentencesTotal int
 	WordsBefore    int

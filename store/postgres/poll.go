@@ -192,9 +192,9 @@ func (s *Store) RecordPollFailure(ctx context.Context, f store.PollFailure) (sto
 const insertArticleSQL = `
 WITH a AS (
 	INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url, published,
-		summary, ranked, keywords, sentences_total, words_before, words_after, created_at, story, fingerprint)
+		summary, ranked, keywords, sentences_total, words_before, words_after, created_at, story, fingerprint, categories)
 	SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz,
-		$9::text[], $17::jsonb, $10::text[], $11::int, $12::int, $13::int, $14::timestamptz, $18::text, $19::text
+		$9::text[], $17::jsonb, $10::text[], $11::int, $12::int, $13::int, $14::timestamptz, $18::text, $19::text, $20::text[]
 	WHERE NOT EXISTS (
 		SELECT 1 FROM pruned_articles p
 		WHERE p.feed_id = $1 AND (p.identity = $2 OR ($3 <> '' AND p.link_key = $3)))
@@ -255,7 +255,7 @@ func queueArticles(b *pgx.Batch, feedID int64, arts []store.Article, now time.Ti
 		b.Queue(insertArticleSQL, feedID, clean(identity), clean(a.LinkKey), clean(a.Link), clean(a.Title),
 			clean(a.Author), clean(a.ImageURL), nullTime(a.Published), cleanAll(a.Summary), cleanAll(a.Keywords),
 			a.SentencesTotal, a.WordsBefore, a.WordsAfter, now, mode == insertDeliver, mode == insertSkipped, cleanRanked(ranked),
-			clean(a.Story), clean(a.Fingerprint))
+			clean(a.Story), clean(a.Fingerprint), cleanAll(a.Categories))
 	}
 	return nil
 }

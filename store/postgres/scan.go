@@ -38,17 +38,18 @@ func subDest(s *store.Subscription) (dest []any, done func()) {
 }
 
 const articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
-	a.published, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at, a.story, a.fingerprint`
+	a.published, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at, a.story, a.fingerprint, a.categories`
 
 func articleDest(a *store.Article) (dest []any, done func()) {
 	var published *time.Time
 	dest = []any{&a.ID, &a.FeedID, &a.Identity, &a.LinkKey, &a.Link, &a.Title, &a.Author, &a.ImageURL,
-		&published, &a.Summary, &a.Ranked, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt, &a.Story, &a.Fingerprint}
+		&published, &a.Summary, &a.Ranked, &a.Keywords, &a.SentencesTotal, &a.WordsBefore, &a.WordsAfter, &a.CreatedAt, &a.Story, &a.Fingerprint, &a.Categories}
 	return dest, func() {
 		a.Published = timeOf(published)
 		a.CreatedAt = a.CreatedAt.UTC()
 		a.Summary = orNil(a.Summary)
 		a.Keywords = orNil(a.Keywords)
+		a.Categories = orNil(a.Categories)
 	}
 }
 

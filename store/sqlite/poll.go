@@ -152,8 +152,8 @@ func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, ar
 		return 0, nil
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO articles (feed_id, identity, link_key, link, title, author, image_url,
-			published_at, summary, ranked, keywords, sentences_total, words_before, words_after, created_at, story, fingerprint)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+			published_at, summary, ranked, keywords, sentences_total, words_before, words_after, created_at, story, fingerprint, categories)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18
 		WHERE NOT (`+knownSQL+`)
 		ON CONFLICT (feed_id, identity) DO NOTHING`)
 	if err != nil {
@@ -179,7 +179,7 @@ func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, ar
 		}
 		res, err := insert.ExecContext(ctx, feedID, identity, a.LinkKey, a.Link, a.Title, a.Author, a.ImageURL,
 			ts(a.Published), encodeList(a.Summary), encodeRanked(a.Ranked), encodeList(a.Keywords),
-			a.SentencesTotal, a.WordsBefore, a.WordsAfter, ts(now), a.Story, a.Fingerprint)
+			a.SentencesTotal, a.WordsBefore, a.WordsAfter, ts(now), a.Story, a.Fingerprint, encodeList(a.Categories))
 		if err != nil {
 			return 0, fmt.Errorf("article %q: %w", identity, err)
 		}

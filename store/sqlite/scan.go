@@ -16,7 +16,7 @@ const (
 	subCols = `s.id, s.guild_id, s.channel_id, s.feed_id, s.created_by, s.created_at,
 		s.paused, s.pause_reason, s.failing_notified, s.rules, s.dropped_filtered, s.dropped_daily`
 	articleCols = `a.id, a.feed_id, a.identity, a.link_key, a.link, a.title, a.author, a.image_url,
-		a.published_at, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at, a.story, a.fingerprint`
+		a.published_at, a.summary, a.ranked, a.keywords, a.sentences_total, a.words_before, a.words_after, a.created_at, a.story, a.fingerprint, a.categories`
 	deliveryCols = `d.id, d.subscription_id, d.article_id, d.state, d.message_id, d.error, d.attempts, d.created_at, d.attempted_at, d.kind`
 )
 
@@ -76,11 +76,12 @@ type articleRow struct {
 	a                         store.Article
 	published, created        sql.NullInt64
 	summary, ranked, keywords string
+	categories                string
 }
 
 func (r *articleRow) dest() []any {
 	return []any{&r.a.ID, &r.a.FeedID, &r.a.Identity, &r.a.LinkKey, &r.a.Link, &r.a.Title, &r.a.Author, &r.a.ImageURL,
-		&r.published, &r.summary, &r.ranked, &r.keywords, &r.a.SentencesTotal, &r.a.WordsBefore, &r.a.WordsAfter, &r.created, &r.a.Story, &r.a.Fingerprint}
+		&r.published, &r.summary, &r.ranked, &r.keywords, &r.a.SentencesTotal, &r.a.WordsBefore, &r.a.WordsAfter, &r.created, &r.a.Story, &r.a.Fingerprint, &r.categories}
 }
 
 func (r *articleRow) article() (store.Article, error) {
@@ -91,6 +92,9 @@ func (r *articleRow) article() (store.Article, error) {
 		return a, err
 	}
 	if a.Ranked, err = decodeRanked(r.ranked); err != nil {
+		return a, err
+	}
+	if a.Categories, err = decodeList(r.categories); err != nil {
 		return a, err
 	}
 	a.Keywords, err = decodeList(r.keywords)

@@ -953,6 +953,7 @@ func testArticleRoundTrip(e *env) {
 	want := article("rt")
 	want.Summary = []string{`Quotes " and \ backslashes, newlines` + "\n" + `and ünïcödé.`, "Two."}
 	want.Keywords = []string{"alpha", "beta gamma"}
+	want.Categories = []string{"World", "Asia & Pacific"}
 	want.Ranked = []store.RankedSentence{{Index: 4, Text: "Best, with ünïcödé."}, {Index: 0, Text: `Second " best.`}, {Index: 9, Text: "Third."}}
 	e.poll(sub.FeedID, want)
 	ds := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0, Limit: 10, Lease: time.Minute})
@@ -962,7 +963,7 @@ func testArticleRoundTrip(e *env) {
 	got := ds[0].Article
 	if got.ID == 0 || got.FeedID != sub.FeedID || got.Identity != want.Identity || got.LinkKey != want.LinkKey ||
 		got.Link != want.Link || got.Title != want.Title || got.Author != want.Author || got.ImageURL != want.ImageURL ||
-		!slices.Equal(got.Summary, want.Summary) || !slices.Equal(got.Keywords, want.Keywords) || !slices.Equal(got.Ranked, want.Ranked) ||
+		!slices.Equal(got.Summary, want.Summary) || !slices.Equal(got.Keywords, want.Keywords) || !slices.Equal(got.Ranked, want.Ranked) || !slices.Equal(got.Categories, want.Categories) ||
 		got.SentencesTotal != want.SentencesTotal || got.WordsBefore != want.WordsBefore || got.WordsAfter != want.WordsAfter {
 		t.Errorf("article = %+v\nwant      %+v", got, want)
 	}
