@@ -323,3 +323,56 @@ func TestForumTag(t *testing.T) {
 		}
 	}
 }
+
+// TestStoryJoinEditsByThePostsRoute: another outlet joining a story edits
+// its post through the route of whoever posted it: the webhook's for a
+// webhook post, the forum post's thread for a forum post.
+func TestStoryJoinEditsByThePostsRoute(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		forum bool
+		rules store.Rules
+	}{
+		{"Webhook", false, store.Rules{WebhookName: "Reuters"}},
+		{"Forum", true, store.Rules{}},
+		{"ForumWebhook", true, store.Rules{WebhookName: "Reuters"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			w := newTargetWorld(t, tc.forum, tc.rules)
+			const story = "1/a1"
+			a := store.Article{Identity: "a1", Link: "https://wire.example/a1", Title: "Quake hits the coast",
+				Summary: []string{"A strong earthquake hit the coast."}, Published: w.clk.Now(), Story: story}
+			if _, err := w.st.RecordPoll(ctx, store.PollResult{FeedID: w.sub.FeedID, Articles: []store.Article{a}, PolledAt: w.clk.Now(), NextPollAt: w.clk.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			w.round(t, w.st, "p1")
+			other, err := w.st.Subscribe(ctx, store.NewSubscription{GuildID: w.guild.ID, ChannelID: w.channel,
+				Feed: store.Feed{URL: "https://daily.example/rss", Title: "The Daily"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.st.SaveRules(ctx, w.guild.ID, other.ID, tc.rules); err != nil {
+				t.Fatal(err)
+			}
+			b := store.Article{Identity: "b1", Link: "https://daily.example/b1", Title: "Coast shaken by quake",
+				Summary: []string{"An earthquake shook the coast."}, Published: w.clk.Now(), Story: story}
+			if _, err := w.st.RecordPoll(ctx, store.PollResult{FeedID: other.FeedID, Articles: []store.Article{b}, PolledAt: w.clk.Now(), NextPollAt: w.clk.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			w.round(t, w.st, "p1")
+			posts := w.posts()
+			if len(posts) != 1 {
+				t.Fatalf("%d posts, want the story's one", len(posts))
+			}
+			f := posts[0].Embeds[0].Fields
+			if len(f) == 0 || f[len(f)-1].Name != outletsField || !strings.Contains(f[len(f)-1].Value, "The Daily") {
+				t.Fatalf("the story's post after the join: fields %+v", f)
+			}
+			webhookEdits, botEdits := w.dc.Attempts(discordtest.RouteEditWebhookMessage), w.dc.Attempts(discordtest.RouteEditMessage)
+			if wantWebhook := wantsWebhook(tc.rules); (webhookEdits == 1) != wantWebhook || (botEdits == 1) == wantWebhook {
+				t.Errorf("%d webhook edits and %d bot edits; the post is the webhook's: %v", webhookEdits, botEdits, wantWebhook)
+			}
+		})
+	}
+}
