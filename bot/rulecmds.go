@@ -457,7 +457,7 @@ func ruleLines(sub store.Subscription, posted int) []string {
 		add("template:\n%s", codeBlock(rl.Template))
 	}
 	if rl.WebhookName != "" || rl.WebhookAvatar != "" {
-		name, avatar := "the feed's title", "the feed's icon"
+		name, avatar := "the feed's title", "none" // feeds keep no icon (target.go)
 		if rl.WebhookName != "" {
 			name = "**" + escapeMarkdown(rl.WebhookName) + "**"
 		}

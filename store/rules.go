@@ -28,7 +28,7 @@ type Rules struct {
 	Template string `json:"template,omitempty"` // text posts; "" = the usual text
 
 	// Where and how posts go (the webhook, thread and forum parts of issue
-	// 11). WebhookName and WebhookAvatar ("" = the feed's title and icon)
+	// 11). WebhookName and WebhookAvatar ("" = the feed's title, no avatar)
 	// ask for posts through a channel webhook; the webhook's id and token
 	// are not rules and live elsewhere.
 	WebhookName   string `json:"webhook_name,omitempty"`
