@@ -376,3 +376,31 @@ func TestStoryJoinEditsByThePostsRoute(t *testing.T) {
 		})
 	}
 }
+
+// TestWebhookLostWithThePermission: the webhook is deleted and Manage
+// Webhooks taken away: the next post goes out as the bot, and a single
+// log line says why.
+func TestWebhookLostWithThePermission(t *testing.T) {
+	w := newTargetWorld(t, false, store.Rules{WebhookName: "Reuters"})
+	var logs strings.Builder
+	d := w.deliverer(w.st, "p1")
+	d.Poster.(targetPoster).t.log = slog.New(slog.NewTextHandler(&logs, nil))
+	w.publish(t, "a1", "Quake hits the coast")
+	if _, err := d.DeliverOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.dc.DeleteWebhook(w.dc.Webhooks(w.channel)[0].ID)
+	w.dc.SetBotPermissions(w.guild.ID, discordtest.BotPermissions&^discordgo.PermissionManageWebhooks)
+	w.publish(t, "a2", "Flood waters recede")
+	w.publish(t, "a3", "Bridge reopens")
+	if _, err := d.DeliverOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := w.dc.Messages(w.channel)
+	if len(msgs) != 3 || msgs[0].WebhookID == "" || msgs[1].WebhookID != "" || msgs[2].WebhookID != "" {
+		t.Fatalf("messages by webhooks %q, want the first by the webhook, then the bot's", []string{msgs[0].WebhookID, msgs[1].WebhookID, msgs[2].WebhookID})
+	}
+	if n := strings.Count(logs.String(), "Manage Webhooks missing"); n != 1 {
+		t.Errorf("%d log lines about the missing permission, want 1:\n%s", n, logs.String())
+	}
+}

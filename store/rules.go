@@ -34,7 +34,7 @@ type Rules struct {
 	WebhookName   string `json:"webhook_name,omitempty"`
 	WebhookAvatar string `json:"webhook_avatar,omitempty"`
 	Thread        bool   `json:"thread,omitempty"`    // start a thread on each post
-	ForumTag      string `json:"forum_tag,omitempty"` // tag id (or name until resolved) of a forum post
+	ForumTag      string `json:"forum_tag,omitempty"` // a forum post's tag: its name (or id), looked up at each post
 
 	// DailyLimit caps posts per rolling 24 hours; items over it are dropped
 	// and counted. 0 = no limit.
