@@ -1,8 +1,9 @@
 package summarize
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -252,48 +253,20 @@ func overlap(ws *workspace, a, b []int32) float64 {
 // first). Each pick depends only on the picks before it, so the first n
 // of k picks are the picks for n: the ranking Summary.Ranked records.
 func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float64) []*sent {
-	order := make([]*sent, len(cands))
-	copy(order, cands)
-	sort.SliceStable(order, func(i, j int) bool { return order[i].score > order[j].score })
+	order := slices.Clone(cands)
+	slices.SortStableFunc(order, func(a, b *sent) int { return cmp.Compare(b.score, a.score) })
 	if k > len(cands) {
 		k = len(cands)
 	}
-	useMMR := k <= mmrMax
-	redund := make([]float64, len(cands)) // highest similarity to a picked sentence
-	taken := make([]bool, len(cands))
 	var picked []*sent
 	chars := 0
-	for len(picked) < k {
-		best := -1
-		bestScore := math.Inf(-1)
-		for _, s := range order {
-			if taken[s.index] {
-				continue
-			}
-			v := s.score
-			if useMMR {
-				v -= lambda * redund[s.index]
-			} else if best >= 0 {
-				break // order is by score: the first free one wins
-			}
-			if v > bestScore {
-				best, bestScore = s.index, v
-			}
-		}
-		if best < 0 {
-			break
-		}
-		s := cands[best]
-		taken[best] = true
-		dup := false
+	// keep appends s to picked unless it repeats a picked sentence or does
+	// not fit in maxChars.
+	keep := func(s *sent) bool {
 		for _, p := range picked {
 			if nearDuplicate(s.set, p.set, s.sig, p.sig) {
-				dup = true
-				break
+				return false
 			}
-		}
-		if dup {
-			continue
 		}
 		if maxChars > 0 {
 			n := utf8.RuneCountInString(s.text)
@@ -301,36 +274,103 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float
 				n++ // the separator
 			}
 			if chars+n > maxChars {
-				continue
+				return false
 			}
 			chars += n
 		}
 		picked = append(picked, s)
-		if useMMR {
-			updateRedundancy(ws, cands, s, redund, taken)
+		return true
+	}
+	if k > mmrMax {
+		// Too many to weigh redundancy: by score, near-duplicates skipped.
+		for _, s := range order {
+			if len(picked) == k {
+				break
+			}
+			keep(s)
 		}
+		return picked
+	}
+
+	// Greedy by score minus lambda times the highest cosine with a picked
+	// sentence, evaluated lazily: a candidate's value can only fall as
+	// more are picked, so a stale value is an upper bound, and the top of
+	// the heap is the best once its value is brought up to date. This
+	// picks exactly what recomputing every value after every pick would
+	// (ties go to the earlier in score order), for far fewer cosines.
+	h := make(mmrHeap, len(order))
+	for i, s := range order {
+		h[i] = mmrEntry{val: s.score, pos: int32(i), s: s}
+	}
+	// In score order, h is already a heap.
+	redund := make([]float64, len(cands)) // highest cosine with a picked sentence
+	for len(picked) < k && len(h) > 0 {
+		e := &h[0]
+		if int(e.upto) < len(picked) {
+			for _, p := range picked[e.upto:] {
+				if c := cosPicked(ws, e.s, p); c > redund[e.s.index] {
+					redund[e.s.index] = c
+				}
+			}
+			e.val = e.s.score - lambda*redund[e.s.index]
+			e.upto = int32(len(picked))
+			h.down(0)
+			continue
+		}
+		s := h[0].s
+		h[0] = h[len(h)-1]
+		h = h[:len(h)-1]
+		h.down(0)
+		keep(s)
 	}
 	return picked
 }
 
-// updateRedundancy raises each free sentence's redundancy to its cosine with
-// the sentence just picked.
-func updateRedundancy(ws *workspace, cands []*sent, p *sent, redund []float64, taken []bool) {
+// mmrEntry is a candidate in selectSentences' heap: its value as of the
+// first upto picks, and its position in score order for ties.
+type mmrEntry struct {
+	val  float64
+	pos  int32
+	upto int32
+	s    *sent
+}
+
+type mmrHeap []mmrEntry
+
+func (h mmrHeap) less(i, j int) bool {
+	return h[i].val > h[j].val || h[i].val == h[j].val && h[i].pos < h[j].pos
+}
+
+// down restores the heap order below i.
+func (h mmrHeap) down(i int) {
+	for {
+		best := i
+		if l := 2*i + 1; l < len(h) && h.less(l, best) {
+			best = l
+		}
+		if r := 2*i + 2; r < len(h) && h.less(r, best) {
+			best = r
+		}
+		if best == i {
+			return
+		}
+		h[i], h[best] = h[best], h[i]
+		i = best
+	}
+}
+
+// cosPicked is the cosine between sentence s and the picked sentence p,
+// through the dense scratch vector.
+func cosPicked(ws *workspace, s, p *sent) float64 {
 	v := ws.dense
 	for _, t := range p.terms {
 		v[t] += ws.idf[t]
 	}
-	for _, s := range cands {
-		if taken[s.index] {
-			continue
-		}
-		if c := cosDense(ws, s, v, p.norm); c > redund[s.index] {
-			redund[s.index] = c
-		}
-	}
+	c := cosDense(ws, s, v, p.norm)
 	for _, t := range p.terms {
 		v[t] = 0
 	}
+	return c
 }
 
 // hasQuote reports whether a sentence is quoted speech: it opens with a
