@@ -404,3 +404,33 @@ func TestWebhookLostWithThePermission(t *testing.T) {
 		t.Errorf("%d log lines about the missing permission, want 1:\n%s", n, logs.String())
 	}
 }
+
+// TestTargetServerErrorsRetryOnce: a webhook execute or a forum post that
+// Discord answers with a 500 is retried by a later round, and posted once.
+func TestTargetServerErrorsRetryOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		forum bool
+		rules store.Rules
+		route discordtest.Route
+	}{
+		{"Webhook", false, store.Rules{WebhookName: "Reuters"}, discordtest.RouteExecuteWebhook},
+		{"Forum", true, store.Rules{}, discordtest.RouteStartThread},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newTargetWorld(t, tc.forum, tc.rules)
+			w.publish(t, "a1", "Quake hits the coast")
+			w.dc.FailRoute(tc.route, 2, http.StatusInternalServerError)
+			for range 3 {
+				w.round(t, w.st, "p1")
+				w.clk.Add(time.Hour)
+			}
+			if n := len(w.posts()); n != 1 {
+				t.Fatalf("%d posts, want 1", n)
+			}
+			if d := w.delivery(t); d.State != store.DeliveryPosted || d.Attempts != 2 {
+				t.Errorf("delivery %+v, want posted after 2 failed attempts", d)
+			}
+		})
+	}
+}
