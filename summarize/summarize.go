@@ -141,8 +141,6 @@ type sent struct {
 // summary costs few allocations, and the vocab that outlives an article.
 type workspace struct {
 	vocab      vocab    // every word seen, bounded (see vocab)
-	wordGen    []uint32 // vocab id → gen when wordLocal was set
-	wordLocal  []int32  // vocab id → word id in this article
 	localVocab []int32  // word id in this article → vocab id
 	termOfWord []int32  // word id → term id, -1 for stop words
 	surface    []int32  // term id → first word id seen with it
@@ -190,12 +188,13 @@ func putWorkspace(ws *workspace) {
 func (ws *workspace) reset() {
 	if ws.vocab.full() || len(ws.vocab.slots) == 0 {
 		ws.vocab.reset()
-		ws.wordGen, ws.wordLocal = ws.wordGen[:0], ws.wordLocal[:0]
 		ws.localGen, ws.localID = ws.localGen[:0], ws.localID[:0]
 	}
 	ws.gen++
 	if ws.gen == 0 { // wrapped: forget every stamp
-		clear(ws.wordGen)
+		for i := range ws.vocab.slots {
+			ws.vocab.slots[i].gen = 0
+		}
 		clear(ws.localGen)
 		ws.gen = 1
 	}
@@ -668,7 +667,7 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 		if len(buf) == 0 {
 			continue
 		}
-		dst = append(dst, ws.localWord(vocabID(&ws.vocab, buf, hashWord(buf))))
+		dst = append(dst, ws.localWord(vocabSlot(&ws.vocab, buf, hashWord(buf))))
 		buf = buf[:0]
 	}
 	ws.buf = buf
@@ -676,20 +675,17 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 }
 
 // wordID returns the article's id for word w, numbering new ones.
-func (ws *workspace) wordID(w string, h uint32) int32 { return ws.localWord(vocabID(&ws.vocab, w, h)) }
+func (ws *workspace) wordID(w string, h uint32) int32 {
+	return ws.localWord(vocabSlot(&ws.vocab, w, h))
+}
 
-func (ws *workspace) localWord(v int32) int32 {
-	if int(v) >= len(ws.wordGen) {
-		n := max(int(v)+1, 2*len(ws.wordGen), 1024)
-		ws.wordGen = append(ws.wordGen, make([]uint32, n-len(ws.wordGen))...)
-		ws.wordLocal = append(ws.wordLocal, make([]int32, n-len(ws.wordLocal))...)
+func (ws *workspace) localWord(sl *wordSlot) int32 {
+	if sl.gen != ws.gen {
+		sl.gen = ws.gen
+		sl.local = int32(len(ws.localVocab))
+		ws.localVocab = append(ws.localVocab, sl.id)
 	}
-	if ws.wordGen[v] != ws.gen {
-		ws.wordGen[v] = ws.gen
-		ws.wordLocal[v] = int32(len(ws.localVocab))
-		ws.localVocab = append(ws.localVocab, v)
-	}
-	return ws.wordLocal[v]
+	return sl.local
 }
 
 // detectLanguage picks the language of the article from its first words

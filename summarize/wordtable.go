@@ -34,6 +34,10 @@ type wordSlot struct {
 	hash    uint32
 	off, ln uint32 // the word in the arena; ln 0 marks an empty slot
 	id      int32
+	// The word's id in the article being summarized, valid when gen is
+	// the workspace's: kept in the slot the lookup has just read.
+	gen   uint32
+	local int32
 }
 
 // full reports whether the vocab should be emptied before the next article.
@@ -73,8 +77,9 @@ func hashWord[T ~string | ~[]byte](b T) uint32 {
 	return h
 }
 
-// id returns the id of word w (with hash h), adding it if it is new.
-func vocabID[T ~string | ~[]byte](v *vocab, w T, h uint32) int32 {
+// vocabSlot returns the slot of word w (with hash h), adding the word if it
+// is new. The pointer is valid until the next word is added.
+func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 	if len(v.slots) == 0 {
 		v.reset()
 	}
@@ -85,7 +90,7 @@ func vocabID[T ~string | ~[]byte](v *vocab, w T, h uint32) int32 {
 			break
 		}
 		if s.hash == h && int(s.ln) == len(w) && string(v.arena[s.off:s.off+s.ln]) == string(w) {
-			return s.id
+			return s
 		}
 	}
 	if 2*(len(v.byID)+1) > len(v.slots) {
@@ -95,21 +100,21 @@ func vocabID[T ~string | ~[]byte](v *vocab, w T, h uint32) int32 {
 	off := uint32(len(v.arena))
 	v.arena = append(v.arena, w...)
 	slot := wordSlot{hash: h, off: off, ln: uint32(len(w)), id: id}
-	v.place(slot)
 	v.byID = append(v.byID, slot)
 	v.stop = append(v.stop, 0)
 	v.lang = append(v.lang, -1)
 	v.gid = append(v.gid, -1)
-	return id
+	return v.place(slot)
 }
 
-func (v *vocab) place(s wordSlot) {
+func (v *vocab) place(s wordSlot) *wordSlot {
 	mask := uint32(len(v.slots) - 1)
 	i := s.hash & mask
 	for v.slots[i].ln != 0 {
 		i = (i + 1) & mask
 	}
 	v.slots[i] = s
+	return &v.slots[i]
 }
 
 func (v *vocab) grow() {
