@@ -172,7 +172,11 @@ func (d *Deliverer) deliver(ctx context.Context, dl store.Delivery, cache map[st
 		}
 		if msgID != "" {
 			log.Info("an earlier attempt had posted this; recording it", "message", msgID)
-			d.record(ctx, dl, msgID, log)
+			if settings.Stories && dl.Article.Story != "" {
+				d.recordWith(ctx, dl, msgID, log, d.Store.MarkStoryPosted)
+			} else {
+				d.record(ctx, dl, msgID, log)
+			}
 			return outcomePosted
 		}
 	}
