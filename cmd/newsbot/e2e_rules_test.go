@@ -114,14 +114,13 @@ func testRulesFiltersMentionTemplate(t *testing.T, dbURL string) {
 		"Earthquake and tsunami warning @everyone", // posted, pings the role
 		"Flood waters recede",                      // posted, no ping
 	)
-	msgs, err := w.dc.WaitMessages(ctx, w.channel, 2)
-	if err != nil {
+	if _, err := w.dc.WaitMessages(ctx, w.channel, 2); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(ctx, t, "the two drops to be counted", func() bool {
 		return strings.Contains(w.listText(t), "dropped: 2 filtered")
 	})
-	msgs = w.dc.Messages(w.channel)
+	msgs := w.dc.Messages(w.channel)
 	if got := embedTitles(msgs); len(got) != 2 || !strings.Contains(got[0], "tsunami") || !strings.Contains(got[1], "Flood") {
 		t.Fatalf("posted %q, want the tsunami and the flood items only", got)
 	}
