@@ -148,6 +148,7 @@ type workspace struct {
 	localID    []int32  // stem id → term id in this article
 	gen        uint32
 	tf         []float64 // term id → count in the article
+	recur      []float64 // term id → (tf-1)^sumPow, for score
 	sf         []int32   // term id → sentences containing it
 	idf        []float64
 	dense      []float64 // scratch vector indexed by term id

@@ -199,19 +199,20 @@ func (e *evaluator) objective(res map[string]figures) float64 {
 
 // tuneAxes are the weights BenchmarkTune can vary.
 var tuneAxes = map[string]func(p *params, v float64){
-	"pos":   func(p *params, v float64) { p.posWeight = v },
-	"poss":  func(p *params, v float64) { p.posScale = v },
-	"cent":  func(p *params, v float64) { p.centWeight = v },
-	"lead":  func(p *params, v float64) { p.leadWeight = v },
-	"leadn": func(p *params, v float64) { p.leadSize = int(v) },
-	"title": func(p *params, v float64) { p.titleWeight = v },
-	"sum":   func(p *params, v float64) { p.sumWeight = v },
-	"dens":  func(p *params, v float64) { p.densWeight = v },
-	"quote": func(p *params, v float64) { p.quoteWeight = v },
-	"short": func(p *params, v float64) { p.shortWords = int(v) },
-	"longw": func(p *params, v float64) { p.longWords = int(v) },
-	"longp": func(p *params, v float64) { p.longPenalty = v },
-	"mmr":   func(p *params, v float64) { p.mmrLambda = v },
+	"pos":    func(p *params, v float64) { p.posWeight = v },
+	"poss":   func(p *params, v float64) { p.posScale = v },
+	"cent":   func(p *params, v float64) { p.centWeight = v },
+	"lead":   func(p *params, v float64) { p.leadWeight = v },
+	"leadn":  func(p *params, v float64) { p.leadSize = int(v) },
+	"title":  func(p *params, v float64) { p.titleWeight = v },
+	"sum":    func(p *params, v float64) { p.sumWeight = v },
+	"dens":   func(p *params, v float64) { p.densWeight = v },
+	"quote":  func(p *params, v float64) { p.quoteWeight = v },
+	"short":  func(p *params, v float64) { p.shortWords = int(v) },
+	"longw":  func(p *params, v float64) { p.longWords = int(v) },
+	"longp":  func(p *params, v float64) { p.longPenalty = v },
+	"sumpow": func(p *params, v float64) { p.sumPow = v },
+	"mmr":    func(p *params, v float64) { p.mmrLambda = v },
 }
 
 // tuneValue reads the current value of an axis.
@@ -243,6 +244,8 @@ func tuneValue(p *params, axis string) float64 {
 		return p.longPenalty
 	case "mmr":
 		return p.mmrLambda
+	case "sumpow":
+		return p.sumPow
 	}
 	panic("unknown axis " + axis)
 }
