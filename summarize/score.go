@@ -164,7 +164,10 @@ func score(ws *workspace, cands []*sent, titleSet []int32, p *params) {
 	ws.recur = slices.Grow(ws.recur[:0], len(ws.tf))[:len(ws.tf)]
 	for t, f := range ws.tf {
 		r := f - 1
-		if p.sumPow != 1 && r > 0 {
+		switch {
+		case p.sumPow == sumPow && r >= 0 && r < float64(len(recurPow)):
+			r = recurPow[int(r)]
+		case p.sumPow != 1 && r > 0:
 			r = math.Pow(r, p.sumPow)
 		}
 		ws.recur[t] = r
@@ -207,6 +210,14 @@ func score(ws *workspace, cands []*sent, titleSet []int32, p *params) {
 		s.score = sc
 	}
 }
+
+// recurPow[r] is r to the power sumPow, for the usual small counts.
+var recurPow = func() (t [64]float64) {
+	for r := range t {
+		t[r] = math.Pow(float64(r), sumPow)
+	}
+	return t
+}()
 
 // denseNorm is the length of a dense vector whose non-zero entries are all
 // terms of the given sentences.
