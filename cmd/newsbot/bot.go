@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -35,10 +36,10 @@ func runBot(ctx context.Context, getenv func(string) string, sio stdio) error {
 		return err
 	}
 	log := newLogger(cfg, sio.err)
-	if getenv("GOMEMLIMIT") == "" {
-		// A soft limit keeps the heap collected well before a hostile feed
-		// or a burst of pages could push the process near its machine's
-		// limit; GOMEMLIMIT overrides it.
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		// No GOMEMLIMIT in the process's environment: a soft limit keeps the
+		// heap collected well before a hostile feed or a burst of pages
+		// could push the process near its machine's limit.
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	for _, w := range cfg.warnings() {
