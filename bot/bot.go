@@ -189,7 +189,11 @@ func (b *Bot) open() error {
 		s.ShouldRetryOnRateLimit = true
 		s.MaxRestRetries = 3
 		s.LogLevel = discordgo.LogError
-		s.AddHandler(b.onInteraction)
+		// Gateway events are handled in the order they happen (a disconnect
+		// before the resume that follows it), which the shards gauge needs;
+		// commands, which can take long, run in their own goroutines.
+		s.SyncEvents = true
+		s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) { go b.onInteraction(s, ic) })
 		s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 			b.shards.set(id, true)
 			b.log.Info("connected to Discord", "shard", id, "shards", b.cfg.ShardCount, "user", r.User.Username, "guilds", len(r.Guilds), "instance", b.cfg.Owner)
@@ -198,18 +202,8 @@ func (b *Bot) open() error {
 			b.shards.set(id, true)
 			b.log.Info("gateway session resumed", "shard", id)
 		})
-		s.AddHandler(func(s *discordgo.Session, _ *discordgo.Disconnect) {
-			// Handlers run in their own goroutines, so this one may run
-			// after the reconnection's RESUMED. discordgo clears DataReady
-			// when it closes a connection and sets it with the first
-			// heartbeat of the next: a set flag means this disconnect is
-			// already over.
-			s.RLock()
-			up := s.DataReady
-			s.RUnlock()
-			if !up {
-				b.shards.set(id, false)
-			}
+		s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+			b.shards.set(id, false)
 			b.log.Info("gateway disconnected", "shard", id)
 		})
 		if err := s.Open(); err != nil {
