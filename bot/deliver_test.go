@@ -92,6 +92,7 @@ func (f *fakeOutbox) MarkFailingNotified(_ context.Context, id int64) error {
 type fakePoster struct {
 	fail    map[string]error
 	posts   int
+	edits   int
 	found   string // what find answers
 	findErr error
 	finds   int
@@ -105,7 +106,10 @@ func (p *fakePoster) post(_ context.Context, ch string, _ message, _ string) (st
 	return "m" + ch, nil
 }
 
-func (p *fakePoster) edit(context.Context, string, string, message) error { return nil }
+func (p *fakePoster) edit(context.Context, string, string, message) error {
+	p.edits++
+	return nil
+}
 func (p *fakePoster) get(context.Context, string, string) (message, error) {
 	return message{}, nil
 }
@@ -259,5 +263,26 @@ func TestUnsettledAttemptIsFoundNotReposted(t *testing.T) {
 				t.Errorf("posts %d, mark %q, finds %d; want %d, %q, 1", p.posts, st.posted[1], p.finds, tc.wantPosts, tc.wantMark)
 			}
 		})
+	}
+}
+
+// TestChangedArticleEditedOnlyWithinTheWindow: an article that changes
+// edits its post while the post is younger than the story window, and
+// leaves it alone after.
+func TestChangedArticleEditedOnlyWithinTheWindow(t *testing.T) {
+	for _, tc := range []struct {
+		age   time.Duration
+		edits int
+	}{{time.Hour, 1}, {72 * time.Hour, 0}} {
+		st := newFakeOutbox()
+		st.pending = []store.Delivery{{ID: 1, SubscriptionID: 1, Subscription: sub(1, "a"), Kind: store.KindEdit,
+			MessageID: "m1", CreatedAt: time.Now().Add(-tc.age)}}
+		p := &fakePoster{}
+		if _, err := newTestDeliverer(st, p).DeliverOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if p.edits != tc.edits || p.posts != 0 || st.posted[1] != "m1" {
+			t.Errorf("post %s old: %d edits, %d posts, marked %q; want %d edits, none posted, settled as m1", tc.age, p.edits, p.posts, st.posted[1], tc.edits)
+		}
 	}
 }

@@ -107,8 +107,15 @@ func (d *Deliverer) joinStory(ctx context.Context, dl store.Delivery, p store.St
 	return outcomePosted
 }
 
-// editChanged edits the message of a delivery whose article changed.
+// editChanged edits the message of a delivery whose article changed, while
+// the post is younger than the story window: older posts are left as they
+// were read.
 func (d *Deliverer) editChanged(ctx context.Context, dl store.Delivery, m message, stories bool, log *slog.Logger) outcome {
+	if !dl.CreatedAt.IsZero() && d.Now().Sub(dl.CreatedAt) > d.storyWindow() {
+		log.Info("the article changed after its post's edit window; leaving the post as it is", "message", dl.MessageID)
+		d.record(ctx, dl, dl.MessageID, log)
+		return outcomePosted
+	}
 	if stories && dl.Article.Story != "" {
 		p, err := d.Store.StoryPost(ctx, dl.Subscription.ChannelID, dl.Article.Story, time.Unix(0, 0)) // at any age
 		switch {
