@@ -21,6 +21,20 @@ type language struct {
 	stop  func(word string) bool
 }
 
+// frenchElision strips the elided word French writes before a vowel:
+// "l'homme" is "homme", "qu'il" is "il", "jusqu'au" is "au".
+func frenchElision(w string) string {
+	i := strings.IndexByte(w, '\'')
+	if i <= 0 || i > 7 {
+		return w
+	}
+	switch w[:i] {
+	case "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu":
+		return w[i+1:]
+	}
+	return w
+}
+
 func setStop(words string) func(string) bool {
 	m := make(map[string]bool)
 	for _, w := range strings.Fields(words) {
@@ -42,7 +56,10 @@ var (
 var languages = []*language{
 	{code: "en", stem: english.Stem, stop: func(w string) bool { return english.IsStopWord(w) || extraEnglishStop(w) }},
 	{code: "es", stem: spanish.Stem, stop: spanish.IsStopWord},
-	{code: "fr", stem: french.Stem, stop: french.IsStopWord},
+	// French words keep their elided article or pronoun when split
+	// ("l'homme", "qu'il"): stemmed and looked up without it.
+	{code: "fr", stem: func(w string, stemStop bool) string { return french.Stem(frenchElision(w), stemStop) },
+		stop: func(w string) bool { return french.IsStopWord(frenchElision(w)) }},
 	{code: "sv", stem: swedish.Stem, stop: swedish.IsStopWord},
 	{code: "no", stem: norwegian.Stem, stop: norwegian.IsStopWord},
 	{code: "hu", stem: hungarian.Stem, stop: hungarian.IsStopWord},

@@ -1,0 +1,39 @@
+package summarize
+
+import "testing"
+
+func TestFrenchElision(t *testing.T) {
+	for in, want := range map[string]string{
+		"l'homme": "homme", "qu'il": "il", "d'une": "une", "jusqu'au": "au", "c'est": "est",
+		"aujourd'hui": "aujourd'hui", "homme": "homme", "'": "'", "presqu'île": "presqu'île",
+	} {
+		if got := frenchElision(in); got != want {
+			t.Errorf("frenchElision(%q) = %q, want %q", in, got, want)
+		}
+	}
+	fr := languageByCode("fr")
+	if !fr.stop("qu'il") || !fr.stop("c'est") || fr.stop("l'homme") {
+		t.Error("French stop words should see through elision")
+	}
+	if a, b := fr.stem("l'enquête", true), fr.stem("enquêtes", true); a != b {
+		t.Errorf("l'enquête stems to %q, enquêtes to %q", a, b)
+	}
+}
+
+func TestHasQuote(t *testing.T) {
+	for s, want := range map[string]bool{
+		`"We will win," he said.`: true,
+		`He said: "We will win."`: true,
+		`C'est cette liberté qu'ils ont voulu détruire", lance-t-elle.`: true,
+		`Ils veulent la guerre, c'est tout ».`:                          true,
+		`It is over” he said.`:                                          true,
+		`Le ministre a parlé d'une « crise » grave.`:                    false,
+		`The “historic” deal was signed on Monday.`:                     false,
+		`The "historic" deal was signed on Monday.`:                     false,
+		`The deal was signed on Monday.`:                                false,
+	} {
+		if got := hasQuote(s); got != want {
+			t.Errorf("hasQuote(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
