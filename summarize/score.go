@@ -12,28 +12,38 @@ import (
 // its language, source or length, and whether it has a title or not: a
 // missing title contributes nothing, and no feature picks other weights.
 // They were tuned on ../shared/eval (BBC News and CNN/DailyMail in English,
-// OrangeSum in French) together, maximizing the mean over the three sources
-// of (ROUGE-1 + ROUGE-2) relative to each source's Lead-3 with the length
-// held near Lead-3's, on a coarse grid of round values (BenchmarkTune in
-// tune_test.go documents the command). The values kept are inside a broad
-// plateau rather than at a lucky point: moving any one weight one grid step
-// (pos and sum by 0.25 to 0.5, sumPow by 0.1, cent, dens, lead, title, mmr
-// and quote by a half) changes the objective by 0.3% at most, and of 160
-// random points around them (each weight scaled by 0.5 to 2) none is
-// better. Features that were tried and did not help on all three sources
-// together are left out: the share of recurring terms, numbers,
-// capitalized names, a bonus for the first sentence or the first of a
-// paragraph, a penalty for questions, a length limit relative to the
-// article's own sentences. Where the sources pull apart, CNN/DailyMail
-// (human highlights, the kind of summary the bot posts) was preferred to
-// BBC (whose references copy ~45% of the article).
+// OrangeSum in French) together, on a coarse grid of round values
+// (BenchmarkTune in tune_test.go documents the command). Where the sources
+// pull apart, CNN/DailyMail and OrangeSum (human-written summaries, the
+// kind the bot posts) come first: the weights put both at or above Lead-3
+// with the widest margin, then BBC (whose references copy ~45% of the
+// article, from anywhere in it) as high as that allows
+// (NEWSBOT_TUNE_OBJ=priority). Two rules make that possible where
+// re-weighting the other features found only a plateau below Lead-3: the
+// headline counts more in the lead (leadTitleWeight: news states the gist
+// first, in the headline's words), and recurring words already held by a
+// picked sentence count less for the next pick (coverWeight). Each costs
+// BBC (its references favour the frequent words wherever they stand) what
+// it gives the other two. The values kept are in the middle of a plateau:
+// every point of the grid leadTitleWeight 2.5 to 3, coverWeight 0.75 to 1,
+// mmrLambda 2 to 3 keeps both human-written sources above Lead-3 on both
+// scores (by 0.2 to 0.7 ROUGE-1 and 0.2 to 0.4 ROUGE-2) with BBC at 50.3 to
+// 51.0 ROUGE-1, and of 200 random points around them (a third of the
+// weights, each scaled by 0.6 to 1.6) none is better by that rule. Features that were tried and did not help are left out: the
+// share of recurring terms, numbers, capitalized names, a bonus for the
+// first sentence or the first of a paragraph, a bonus for the whole lead,
+// a penalty for questions or for sentences that open on a pronoun or "but"
+// (context-dependent), the share of the sentence that is headline words,
+// headline bigrams, similarity to the sentences after or before, adjacency
+// to a picked sentence, a length limit relative to the article's own
+// sentences.
 //
 // Measured with `newsbot eval` (3 sentences, titles given, ROUGE-1/2 F1,
-// words), Lead-3 from the same run in brackets: BBC 53.6/48.4 at 66 words
-// (44.2/35.7 at 61); CNN/DailyMail 40.9/18.1 at 80 (41.1/18.8 at 80);
-// OrangeSum (French) 27.4/10.0 at 76 (27.7/10.2 at 80). The issues' targets
-// (BBC 55/50, at least Lead-3 on CNN/DailyMail and OrangeSum) are not met
-// by these features: see TestNotBelowLead3, which guards the gap.
+// words), Lead-3 from the same run in brackets: BBC 51.0/44.8 at 65 words
+// (44.2/35.7 at 61); CNN/DailyMail 41.7/19.1 at 80 (41.1/18.8 at 80);
+// OrangeSum (French) 28.1/10.5 at 76 (27.7/10.2 at 80). The issues' BBC
+// target (55/50) is not met by these features; TestNotBelowLead3 guards
+// the other two.
 const (
 	// posWeight scales the position prior 1/(1+i/posScale): news puts the
 	// essentials first.
@@ -48,8 +58,11 @@ const (
 	leadWeight = 0.5
 	leadSize   = 3
 	// titleWeight scales the idf-weighted share of the headline's terms in
-	// the sentence.
-	titleWeight = 0.75
+	// the sentence; in the lead, leadTitleWeight is added to it: a lead
+	// sentence that tells the headline is the story's gist, and a later
+	// sentence displaces it only when clearly more central.
+	titleWeight     = 0.75
+	leadTitleWeight = 2.5
 	// sumWeight scales the frequency sum (how often the sentence's terms
 	// recur in the article, relative to the richest sentence); densWeight
 	// the same divided by √length (the density).
@@ -70,8 +83,11 @@ const (
 	longPenalty = 2.0
 	// mmrLambda weighs the redundancy penalty when picking: a sentence's
 	// score minus mmrLambda times its highest cosine with one already
-	// picked.
-	mmrLambda = 1.5
+	// picked, minus coverWeight times the part of its frequency sum
+	// (relative to the richest sentence, as in the score) that picked
+	// sentences already hold: recurring words count once.
+	mmrLambda   = 2.5
+	coverWeight = 0.75
 
 	// mmrMax: above this many sentences to pick, redundancy is no longer
 	// recomputed (it would cost k·n), only near-duplicates are skipped.
@@ -85,6 +101,7 @@ type params struct {
 	sumWeight, densWeight, quoteWeight                       float64
 	longPenalty, mmrLambda                                   float64
 	sumPow                                                   float64
+	leadTitleWeight, coverWeight                             float64
 }
 
 // defaultParams is what Summarize uses, built from the constants above.
@@ -93,6 +110,7 @@ var defaultParams = params{
 	shortWords: shortWords, longWords: longWords, longPenalty: longPenalty, mmrLambda: mmrLambda,
 	centWeight: centWeight, titleWeight: titleWeight,
 	sumWeight: sumWeight, sumPow: sumPow, densWeight: densWeight, quoteWeight: quoteWeight,
+	leadTitleWeight: leadTitleWeight, coverWeight: coverWeight,
 }
 
 // Cleaning thresholds.
@@ -185,13 +203,21 @@ func score(ws *workspace, cands []*sent, titleSet []int32, p *params) {
 		maxSum = max(maxSum, sums[i])
 		maxDens = max(maxDens, dens[i])
 	}
+	ws.sumNorm = 0
+	if maxSum > 0 {
+		ws.sumNorm = 1 / maxSum
+	}
 	for i, s := range cands {
 		var title float64
 		if titleTotal > 0 {
 			title = overlap(ws, s.set, titleSet) / titleTotal
 		}
 		pos := 1 / (1 + float64(i)/p.posScale)
-		sc := p.posWeight*pos + p.centWeight*cent[i] + p.leadWeight*lead[i] + p.titleWeight*title
+		tw := p.titleWeight
+		if i < nl {
+			tw += p.leadTitleWeight
+		}
+		sc := p.posWeight*pos + p.centWeight*cent[i] + p.leadWeight*lead[i] + tw*title
 		if maxSum > 0 {
 			sc += p.sumWeight * sums[i] / maxSum
 		}
@@ -273,11 +299,14 @@ func overlap(ws *workspace, a, b []int32) float64 {
 }
 
 // selectSentences picks up to k sentences greedily by score minus a
-// redundancy penalty, skipping near-duplicates of picked ones and those
-// that do not fit in maxChars, and returns them in the order picked (best
-// first). Each pick depends only on the picks before it, so the first n
-// of k picks are the picks for n: the ranking Summary.Ranked records.
-func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float64) []*sent {
+// redundancy penalty (lambda times the highest cosine with a picked
+// sentence, cover times the share of the frequency sum picked sentences
+// already hold), skipping near-duplicates of picked ones and those that do
+// not fit in maxChars, and returns them in the order picked (best first).
+// Each pick depends only on the picks before it, so the first n of k picks
+// are the picks for n: the ranking Summary.Ranked records. score must have
+// run: it leaves the recurrences and their scale in ws.
+func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda, cover float64) []*sent {
 	order := slices.Clone(cands)
 	slices.SortStableFunc(order, func(a, b *sent) int { return cmp.Compare(b.score, a.score) })
 	if k > len(cands) {
@@ -285,6 +314,9 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float
 	}
 	var picked []*sent
 	chars := 0
+	// covered marks the terms of the picked sentences.
+	ws.covered = slices.Grow(ws.covered[:0], len(ws.recur))[:len(ws.recur)]
+	clear(ws.covered)
 	// keep appends s to picked unless it repeats a picked sentence or does
 	// not fit in maxChars.
 	keep := func(s *sent) bool {
@@ -304,6 +336,9 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float
 			chars += n
 		}
 		picked = append(picked, s)
+		for _, t := range s.terms {
+			ws.covered[t] = true
+		}
 		return true
 	}
 	if k > mmrMax {
@@ -318,7 +353,8 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float
 	}
 
 	// Greedy by score minus lambda times the highest cosine with a picked
-	// sentence, evaluated lazily: a candidate's value can only fall as
+	// sentence and cover times the covered share of its frequency sum,
+	// evaluated lazily: a candidate's value can only fall as
 	// more are picked, so a stale value is an upper bound, and the top of
 	// the heap is the best once its value is brought up to date. This
 	// picks exactly what recomputing every value after every pick would
@@ -337,7 +373,13 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda float
 					redund[e.s.index] = c
 				}
 			}
-			e.val = e.s.score - lambda*redund[e.s.index]
+			var held float64
+			for _, t := range e.s.terms {
+				if ws.covered[t] {
+					held += ws.recur[t]
+				}
+			}
+			e.val = e.s.score - lambda*redund[e.s.index] - cover*held*ws.sumNorm
 			e.upto = int32(len(picked))
 			h.down(0)
 			continue

@@ -6,10 +6,11 @@
 // datelines, credits and repeated sentences, and each sentence is scored by
 // one function for every article and language (score.go): its position,
 // its similarity to the whole article and to the article's lead, its
-// overlap with the title (a missing title adds nothing), how much of the
-// article's recurring vocabulary it holds, whether it is quoted speech, and
-// its length. Sentences are then picked greedily with a redundancy penalty;
-// the order of picking is the ranking (Summary.Ranked) that serves every
+// overlap with the title (counting more in the lead; a missing title adds
+// nothing), how much of the article's recurring vocabulary it holds,
+// whether it is quoted speech, and its length. Sentences are then picked
+// greedily with a redundancy penalty (similarity to the picked sentences,
+// and the recurring words they already hold); the order of picking is the ranking (Summary.Ranked) that serves every
 // summary length, and the summary is returned in article order.
 //
 // Words are stemmed with the snowball stemmer of the article's language
@@ -154,6 +155,8 @@ type workspace struct {
 	dense      []float64 // scratch vector indexed by term id
 	buf        []byte
 	terms      []int32
+	covered    []bool  // term id → in a picked sentence, for selectSentences
+	sumNorm    float64 // 1 / the richest sentence's frequency sum, from score
 }
 
 // idle holds the workspaces not in use, at most 2·GOMAXPROCS of them, most
@@ -325,12 +328,12 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	ws.weigh(cands)
 	score(ws, cands, titleSet, p)
 
-	ranked := selectSentences(ws, cands, MaxRanked, 0, p.mmrLambda)
+	ranked := selectSentences(ws, cands, MaxRanked, 0, p.mmrLambda, p.coverWeight)
 	var chosen []*sent
 	if k <= MaxRanked && opts.MaxChars <= 0 {
 		chosen = slices.Clone(ranked[:min(k, len(ranked))])
 	} else {
-		chosen = selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda)
+		chosen = selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda, p.coverWeight)
 	}
 	slices.SortFunc(chosen, func(a, b *sent) int { return a.index - b.index })
 
