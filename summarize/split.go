@@ -176,8 +176,9 @@ func isNoBreakSpace(r rune) bool { return r == '\u00a0' || r == '\u202f' || r ==
 
 // gluedStart reports whether a new sentence starts right after the
 // terminators p[i:j] with no space between: a lower-case letter or a
-// digit before them, then a capital followed by a lower-case letter
-// ("accident domestique.Consternant", "en 2019.En mai"). Initialisms
+// digit before them, then a capital followed by a lower-case letter, or
+// by an apostrophe and one ("accident domestique.Consternant", "en
+// 2019.En mai", "annoncés.L'ex-maire"). Initialisms
 // ("U.S.A.") and domain names ("example.com") do not match; the part
 // before must be a word of at least two letters or digits, not part of an
 // address.
@@ -186,7 +187,11 @@ func gluedStart(p string, i, j int) bool {
 	if !unicode.IsUpper(r1) {
 		return false
 	}
-	r2, _ := utf8.DecodeRuneInString(p[j+sz1:])
+	r2, sz2 := utf8.DecodeRuneInString(p[j+sz1:])
+	if r2 == '\'' || r2 == '\u2019' {
+		// An elided article: "annoncés.L'ex-maire".
+		r2, _ = utf8.DecodeRuneInString(p[j+sz1+sz2:])
+	}
 	if !unicode.IsLower(r2) {
 		return false
 	}

@@ -72,6 +72,8 @@ func TestSplitFrench(t *testing.T) {
 		{"question with nbsp", "Vraiment" + nbsp + "? Oui, vraiment.", []string{"Vraiment" + nbsp + "?", "Oui, vraiment."}},
 		{"lost paragraph break", "Un accident domestique.Consternant... mais vrai.", []string{"Un accident domestique.", "Consternant... mais vrai."}},
 		{"lost break after a number", "Il y a eu 243 morts en 2019.En mai, le nombre a baissé.", []string{"Il y a eu 243 morts en 2019.", "En mai, le nombre a baissé."}},
+		{"lost break before an elision", "Les résultats ont été annoncés.L'ex-maire de Londres a gagné.", []string{"Les résultats ont été annoncés.", "L'ex-maire de Londres a gagné."}},
+		{"lost break before a curly elision", "Le vote est clos.L’assemblée se retire.", []string{"Le vote est clos.", "L’assemblée se retire."}},
 		{"lost break after a quote", "Il a dit \"non\".Élisabeth a souri.", []string{"Il a dit \"non\".", "Élisabeth a souri."}},
 		{"decimals stay", "Une baisse de 3.076 accidents et 15,6% de morts. Fin.", []string{"Une baisse de 3.076 accidents et 15,6% de morts.", "Fin."}},
 		{"addresses stay", "Voir www.exemple.Fr et le site lemonde.fr pour plus. Merci.", []string{"Voir www.exemple.Fr et le site lemonde.fr pour plus.", "Merci."}},
