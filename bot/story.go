@@ -73,18 +73,15 @@ func (d *Deliverer) joinStory(ctx context.Context, dl store.Delivery, p store.St
 	if err != nil {
 		return d.retryLater(dl, "read the story's outlets: "+err.Error(), log)
 	}
-	base := p.ArticleID
-	sameFeed := false
+	// The post's own feed: the one of the article it was posted for.
+	ownFeed := dl.Article.FeedID
 	for _, o := range outlets {
-		if o.ArticleID == p.ArticleID && o.FeedID == dl.Article.FeedID {
-			sameFeed = true
+		if o.ArticleID == p.ArticleID {
+			ownFeed = o.FeedID
 		}
 	}
-	if sameFeed {
-		// The same outlet republished the story: the post shows the new
-		// version, with the other outlets it had.
-		base = dl.ArticleID
-	} else {
+	sameFeed := ownFeed == dl.Article.FeedID
+	if !sameFeed {
 		outlets = append(outlets, store.Outlet{ArticleID: dl.ArticleID, FeedID: dl.Article.FeedID,
 			FeedTitle: dl.Subscription.Feed.Title, Title: dl.Article.Title, Link: dl.Article.Link})
 		var err error
@@ -92,7 +89,10 @@ func (d *Deliverer) joinStory(ctx context.Context, dl store.Delivery, p store.St
 			return d.editFailed(dl, err, log)
 		}
 	}
-	m = withOutlets(m, othersThan(outlets, base, dl.Article.FeedID, sameFeed))
+	// A newer version from the post's own feed is shown as it is (m, the
+	// new article) with the other outlets the post had; another outlet is
+	// added to the post as it stands in Discord.
+	m = withOutlets(m, othersThan(outlets, ownFeed))
 	if err := d.poster(dl).edit(ctx, dl.Subscription.ChannelID, p.MessageID, m); err != nil {
 		return d.editFailed(dl, err, log)
 	}
@@ -129,7 +129,7 @@ func (d *Deliverer) editChanged(ctx context.Context, dl store.Delivery, m messag
 			if err != nil {
 				return d.retryLater(dl, "read the story's outlets: "+err.Error(), log)
 			}
-			m = withOutlets(m, othersThan(outlets, dl.ArticleID, dl.Article.FeedID, true))
+			m = withOutlets(m, othersThan(outlets, dl.Article.FeedID))
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return d.retryLater(dl, "read the story's post: "+err.Error(), log)
 		}
@@ -176,19 +176,11 @@ func (d *Deliverer) retryLater(dl store.Delivery, reason string, log *slog.Logge
 	return outcomeWaiting
 }
 
-// othersThan lists the outlets a post names: every feed but the post's own
-// (the base article's), one entry per feed.
-func othersThan(outlets []store.Outlet, base, baseFeed int64, baseIsFeed bool) []store.Outlet {
-	own := baseFeed
-	if !baseIsFeed {
-		for _, o := range outlets {
-			if o.ArticleID == base {
-				own = o.FeedID
-			}
-		}
-	}
+// othersThan lists the outlets a post names: one entry per feed, every feed
+// but the post's own.
+func othersThan(outlets []store.Outlet, ownFeed int64) []store.Outlet {
 	var out []store.Outlet
-	seen := map[int64]bool{own: true}
+	seen := map[int64]bool{ownFeed: true}
 	for _, o := range outlets {
 		if !seen[o.FeedID] {
 			seen[o.FeedID] = true
