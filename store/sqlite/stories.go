@@ -120,42 +120,37 @@ func scanOutlets(rows *sql.Rows) ([]store.Outlet, error) {
 
 // TopStories returns the stories of the guild's feeds with articles since
 // the given time, most outlets (distinct feeds) first, each with its first
-// article among those feeds.
+// article among those feeds, in one query.
 func (s *Store) TopStories(ctx context.Context, guildID string, since time.Time, limit int) ([]store.TopStory, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT min(a.id), count(DISTINCT a.feed_id) AS outlets
-		FROM articles a
-		WHERE a.story <> '' AND a.created_at >= ?
-		  AND a.feed_id IN (SELECT feed_id FROM subscriptions WHERE guild_id = ?)
-		GROUP BY a.story
-		ORDER BY outlets DESC, max(a.id) DESC
-		LIMIT ?`, ts(since), guildID, limit)
+	rows, err := s.db.QueryContext(ctx, `
+		WITH top AS (
+			SELECT min(a.id) AS id, count(DISTINCT a.feed_id) AS outlets, max(a.id) AS latest
+			FROM articles a
+			WHERE a.story <> '' AND a.created_at >= ?1
+			  AND a.feed_id IN (SELECT feed_id FROM subscriptions WHERE guild_id = ?2)
+			GROUP BY a.story
+			ORDER BY outlets DESC, latest DESC
+			LIMIT ?3
+		)
+		SELECT top.outlets, `+articleCols+` FROM top JOIN articles a ON a.id = top.id
+		ORDER BY top.outlets DESC, top.latest DESC`, ts(since), guildID, limit)
 	if err != nil {
 		return nil, wrap("top stories", err)
 	}
-	var top []store.TopStory
+	defer rows.Close()
+	top := []store.TopStory{}
 	for rows.Next() {
 		var t store.TopStory
-		if err := rows.Scan(&t.Article.ID, &t.Outlets); err != nil {
-			rows.Close()
+		var r articleRow
+		if err := rows.Scan(append([]any{&t.Outlets}, r.dest()...)...); err != nil {
+			return nil, wrap("top stories", err)
+		}
+		if t.Article, err = r.article(); err != nil {
 			return nil, wrap("top stories", err)
 		}
 		top = append(top, t)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, wrap("top stories", err)
-	}
-	for i := range top {
-		arts, err := s.queryArticles(ctx, `WHERE a.id = ?`, top[i].Article.ID)
-		if err != nil || len(arts) != 1 {
-			return nil, wrap("top stories", errors.Join(err, store.ErrNotFound))
-		}
-		top[i].Article = arts[0]
-	}
-	if top == nil {
-		top = []store.TopStory{}
-	}
-	return top, nil
+	return top, wrap("top stories", rows.Err())
 }
 
 // updateArticles stores changed articles anew and turns each posted
