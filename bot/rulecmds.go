@@ -60,7 +60,7 @@ func (b *Bot) addRuleCommands(feed *command) {
 			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "thread", Description: "Start a thread on each post, for discussion"},
 			{Type: str, Name: "tag", Description: "Forum channels: the tag (name or id) each post gets", MaxLength: maxForumTag},
 			{Type: discordgo.ApplicationCommandOptionInteger, Name: "daily_limit", Description: "At most this many posts per 24 hours (1-1000); the rest are dropped", MinValue: &minOne, MaxValue: maxDaily},
-			{Type: str, Name: "clear", Description: "Remove a rule", Choices: choices("include", "exclude", "mention", "template", "webhook", "all")},
+			{Type: str, Name: "clear", Description: "Remove a rule", Choices: choices("include", "exclude", "mention", "template", "webhook", "thread", "tag", "daily_limit", "all")},
 		},
 	}
 	test := &discordgo.ApplicationCommandOption{
@@ -170,10 +170,16 @@ func (b *Bot) editedRules(r *request, cur store.Rules) (store.Rules, error) {
 		next.Template = ""
 	case "webhook":
 		next.WebhookName, next.WebhookAvatar = "", ""
+	case "thread":
+		next.Thread = false
+	case "tag":
+		next.ForumTag = ""
+	case "daily_limit":
+		next.DailyLimit = 0
 	case "all":
 		next = store.Rules{}
 	default:
-		return cur, userErrorf("`clear` takes include, exclude, mention, template, webhook or all.")
+		return cur, userErrorf("`clear` takes include, exclude, mention, template, webhook, thread, tag, daily_limit or all.")
 	}
 	terms := func(name string, dst *string) error {
 		o := r.option(name)

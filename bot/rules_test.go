@@ -317,6 +317,20 @@ func TestEditedRules(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("edited = %+v\nwant %+v", got, want)
 	}
+	// clear: one rule at a time.
+	full := store.Rules{Include: "x", Thread: true, ForumTag: "World", DailyLimit: 9, WebhookName: "W"}
+	for _, c := range []struct {
+		clear string
+		want  store.Rules
+	}{
+		{"thread", store.Rules{Include: "x", ForumTag: "World", DailyLimit: 9, WebhookName: "W"}},
+		{"tag", store.Rules{Include: "x", Thread: true, DailyLimit: 9, WebhookName: "W"}},
+		{"daily_limit", store.Rules{Include: "x", Thread: true, ForumTag: "World", WebhookName: "W"}},
+	} {
+		if got, err := b.editedRules(editRequest("g", opt("clear", s, c.clear)), full); err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("clear:%s = %+v, %v; want %+v", c.clear, got, err, c.want)
+		}
+	}
 	// Only the options given change.
 	got, err = b.editedRules(editRequest("g", opt("exclude", s, "sponsored")), cur)
 	if err != nil || got.Exclude != "sponsored" || got.Include != "old" || got.MentionRole != "7" {
