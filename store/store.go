@@ -403,7 +403,8 @@ type Store interface {
 	// articles by identity, for those it has.
 	ArticleFingerprints(ctx context.Context, feedID int64, identities []string) (map[string]string, error)
 	// RecentArticles returns articles recorded since the given time, oldest
-	// first (Summary and Story filled), to seed a story matcher.
+	// first, with only what a story matcher reads filled: ID, FeedID,
+	// Identity, LinkKey, Title, Summary, Published and Story.
 	RecentArticles(ctx context.Context, since time.Time, limit int) ([]Article, error)
 	// StoryPost returns the channel's message for a story posted at or after
 	// since, or ErrNotFound.

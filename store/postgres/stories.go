@@ -33,31 +33,30 @@ func (s *Store) ArticleFingerprints(ctx context.Context, feedID int64, identitie
 	return out, wrap("article fingerprints", rows.Err())
 }
 
-// RecentArticles returns articles recorded since the given time, oldest first.
+// RecentArticles returns articles recorded since the given time, oldest
+// first, with what a story matcher reads: a window of them is loaded at
+// start, so rankings, keywords and the rest stay in the database.
 func (s *Store) RecentArticles(ctx context.Context, since time.Time, limit int) ([]store.Article, error) {
 	var lim any
 	if limit > 0 {
 		lim = limit
 	}
-	arts, err := s.queryArticles(ctx, `SELECT `+articleCols+` FROM articles a WHERE a.created_at >= $1 ORDER BY a.id LIMIT $2`,
-		since.UTC(), lim)
-	return arts, wrap("recent articles", err)
-}
-
-func (s *Store) queryArticles(ctx context.Context, sql string, args ...any) ([]store.Article, error) {
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.pool.Query(ctx, `SELECT id, feed_id, identity, link_key, title, summary, published, story
+		FROM articles WHERE created_at >= $1 ORDER BY id LIMIT $2`, since.UTC(), lim)
 	if err != nil {
-		return nil, err
+		return nil, wrap("recent articles", err)
 	}
-	return pgx.AppendRows(make([]store.Article, 0), rows, func(row pgx.CollectableRow) (store.Article, error) {
+	arts, err := pgx.AppendRows(make([]store.Article, 0), rows, func(row pgx.CollectableRow) (store.Article, error) {
 		var a store.Article
-		dest, done := articleDest(&a)
-		if err := row.Scan(dest...); err != nil {
+		var published *time.Time
+		if err := row.Scan(&a.ID, &a.FeedID, &a.Identity, &a.LinkKey, &a.Title, &a.Summary, &published, &a.Story); err != nil {
 			return store.Article{}, err
 		}
-		done()
+		a.Published = timeOf(published)
+		a.Summary = orNil(a.Summary)
 		return a, nil
 	})
+	return arts, wrap("recent articles", err)
 }
 
 // StoryPost returns the channel's message for a story posted since the

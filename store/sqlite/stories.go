@@ -37,34 +37,34 @@ func (s *Store) ArticleFingerprints(ctx context.Context, feedID int64, identitie
 	return out, wrap("article fingerprints", rows.Err())
 }
 
-// RecentArticles returns articles recorded since the given time, oldest first.
+// RecentArticles returns articles recorded since the given time, oldest
+// first, with what a story matcher reads: a window of them is loaded at
+// start, so rankings, keywords and the rest stay in the database.
 func (s *Store) RecentArticles(ctx context.Context, since time.Time, limit int) ([]store.Article, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	arts, err := s.queryArticles(ctx, `WHERE a.created_at >= ? ORDER BY a.id LIMIT ?`, ts(since), limit)
-	return arts, wrap("recent articles", err)
-}
-
-func (s *Store) queryArticles(ctx context.Context, where string, args ...any) ([]store.Article, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+articleCols+` FROM articles a `+where, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, feed_id, identity, link_key, title, summary, published_at, story
+		FROM articles WHERE created_at >= ? ORDER BY id LIMIT ?`, ts(since), limit)
 	if err != nil {
-		return nil, err
+		return nil, wrap("recent articles", err)
 	}
 	defer rows.Close()
 	out := []store.Article{}
 	for rows.Next() {
-		var r articleRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, err
+		var a store.Article
+		var summary string
+		var published sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.FeedID, &a.Identity, &a.LinkKey, &a.Title, &summary, &published, &a.Story); err != nil {
+			return nil, wrap("recent articles", err)
 		}
-		a, err := r.article()
-		if err != nil {
-			return nil, err
+		if a.Summary, err = decodeList(summary); err != nil {
+			return nil, wrap("recent articles", err)
 		}
+		a.Published = fromTS(published)
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	return out, wrap("recent articles", rows.Err())
 }
 
 // StoryPost returns the channel's message for a story posted since the
