@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/bwmarrin/discordgo"
 	"strings"
 	"testing"
 
@@ -108,9 +109,17 @@ func TestE2EImport(t *testing.T) {
 <outline text="News"><outline type="rss" text="Alpha" xmlUrl="` + a + `"/><outline type="rss" text="Beta" xmlUrl="` + b + `"/></outline>
 <outline type="rss" text="Gone" xmlUrl="` + w.fs.srv.URL + `/feeds/missing.xml"/></body></opml>`
 	att := w.dc.AddAttachment("feeds.opml", "text/x-opml", []byte(opml))
-	m := w.admin(t, "feed", discordtest.SubCommand("import", discordtest.AttachmentOpt("file", att.ID)))
-	if !strings.Contains(m.Content, "Imported 2 of 3") || !strings.Contains(m.Content, "Gone") {
-		t.Fatalf("/feed import answered %q", m.Content)
+	ctx := deadline(t)
+	in, err := w.dc.Interact(ctx, discordtest.InteractionSpec{GuildID: w.guild.ID, ChannelID: w.channel, Command: "feed",
+		Permissions: discordgo.PermissionManageGuild,
+		Options:     []*discordgo.ApplicationCommandInteractionDataOption{discordtest.SubCommand("import", discordtest.AttachmentOpt("file", att.ID))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A slow import shows its progress first: wait for the final answer.
+	m, err := in.WaitOriginal(ctx, func(m discordtest.Message) bool { return strings.Contains(m.Content, "Imported") })
+	if err != nil || !strings.Contains(m.Content, "Imported 2 of 3") || !strings.Contains(m.Content, "Gone") {
+		t.Fatalf("/feed import answered %q (%v)", m.Content, err)
 	}
 	m = w.admin(t, "feed", discordtest.SubCommand("list"))
 	if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, "Alpha") || !strings.Contains(m.Embeds[0].Description, "Beta") {
