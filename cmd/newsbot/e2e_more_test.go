@@ -1,9 +1,10 @@
 package main
 
 import (
-	"github.com/bwmarrin/discordgo"
 	"strings"
 	"testing"
+
+	"github.com/bwmarrin/discordgo"
 
 	"newsbot/bot/discordtest"
 )

@@ -7,13 +7,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	gojson "github.com/goccy/go-json"
 	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"newsbot/feeds"
 	"newsbot/summarize"
