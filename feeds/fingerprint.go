@@ -9,14 +9,19 @@ import (
 )
 
 // dateLike matches the parts of a text that change without news: times,
-// dates and "updated" stamps, which a republished item often adds.
+// dates and "updated" stamps, which a republished item often adds, and
+// counters of comments or views.
 var dateLike = regexp.MustCompile(`(?i)\b(updated|published|posted|last modified)\b[^.\n]{0,40}` +
 	`|\b\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|gmt|utc|bst|cet|est|edt|pst|pdt)?\b` +
 	`|\b\d{4}-\d{2}-\d{2}(t[\d:.+z-]*)?\b` +
 	`|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b` +
 	`|\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\b` +
 	`|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(\s+\d{4})?\b` +
-	`|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?(\s+\d{4})?\b`)
+	`|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?(\s+\d{4})?\b` +
+	// Links (tracking parameters change) and counters that tick without
+	// news: "42 comments", "1.2k views".
+	`|https?://\S+|\bwww\.\S+` +
+	`|\b[\d.,]+k?\s+(comments?|points?|replies|reply|views?|likes?|shares?|reactions?)\b`)
 
 // Fingerprint digests what a reader would call an item's news: its headline
 // and text as words, lower-cased, without punctuation, white space, links
@@ -28,9 +33,6 @@ func Fingerprint(it Item) string {
 	for _, part := range []string{it.Title, it.Content} {
 		part = dateLike.ReplaceAllString(strings.ToLower(part), " ")
 		for _, w := range strings.FieldsFunc(part, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
-			if strings.HasPrefix(w, "http") || strings.HasPrefix(w, "www") {
-				continue
-			}
 			h.Write([]byte(w))
 			h.Write([]byte{' '})
 		}
