@@ -316,7 +316,12 @@ func (d *Deliverer) notifyFailing(ctx context.Context) error {
 	for _, s := range subs {
 		text := fmt.Sprintf("⚠️ The feed **%s** has failed %d times in a row (last error: %s). I will keep trying hourly; `/feed list` shows its state.",
 			escapeMarkdown(orUntitled(s.Feed.Title)), s.Feed.ErrorCount, escapeMarkdown(truncate(s.Feed.LastError, 300)))
-		_, err := d.Poster.post(ctx, s.ChannelID, message{Content: text}, "nf"+strconv.FormatInt(s.ID, 36)+"-"+strconv.Itoa(s.Feed.ErrorCount/store.FailingThreshold))
+		// Through the subscription's target, so a forum gets a post of its
+		// own (a plain message is refused there); never a thread on it.
+		notice := store.Delivery{SubscriptionID: s.ID, Subscription: s,
+			Article: store.Article{Title: "⚠️ Feed failing: " + orUntitled(s.Feed.Title)}}
+		notice.Subscription.Rules.Thread = false
+		_, err := d.poster(notice).post(ctx, s.ChannelID, message{Content: text}, "nf"+strconv.FormatInt(s.ID, 36)+"-"+strconv.Itoa(s.Feed.ErrorCount/store.FailingThreshold))
 		switch kind, reason := classify(err); kind {
 		case postRetry:
 			d.Log.Warn("could not tell a channel its feed is failing; will retry", "subscription", s.ID, "reason", reason)

@@ -434,3 +434,28 @@ func TestTargetServerErrorsRetryOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestFailingNoticeInAForum: a forum refuses plain messages, so the notice
+// that its feed is failing becomes a forum post of its own.
+func TestFailingNoticeInAForum(t *testing.T) {
+	w := newTargetWorld(t, true, store.Rules{})
+	ctx := context.Background()
+	for range store.FailingThreshold {
+		if _, err := w.st.RecordPollFailure(ctx, store.PollFailure{FeedID: w.sub.FeedID, Error: "The site could not be reached.",
+			PolledAt: w.clk.Now(), NextPollAt: w.clk.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.round(t, w.st, "p1")
+	threads := w.dc.Threads(w.forum.ID)
+	if len(threads) != 1 || !strings.Contains(threads[0].Name, "Feed failing") {
+		t.Fatalf("forum threads %+v, want one failing-feed notice", threads)
+	}
+	if msgs := w.dc.Messages(threads[0].ID); len(msgs) != 1 || !strings.Contains(msgs[0].Content, "has failed 10 times") {
+		t.Errorf("notice post %+v", msgs)
+	}
+	w.round(t, w.st, "p1") // told once
+	if n := len(w.dc.Threads(w.forum.ID)); n != 1 {
+		t.Errorf("%d notices after a second round, want 1", n)
+	}
+}
