@@ -42,8 +42,8 @@ import (
 // sentences.
 //
 // Measured with `newsbot eval` (3 sentences, titles given, ROUGE-1/2 F1,
-// words), Lead-3 from the same run in brackets: BBC 51.5/45.4 at 65 words
-// (44.2/35.7 at 61); CNN/DailyMail 41.9/19.2 at 81 (41.1/18.8 at 80);
+// words), Lead-3 from the same run in brackets: BBC 51.5/45.5 at 65 words
+// (44.1/35.7 at 60); CNN/DailyMail 41.9/19.2 at 81 (41.1/18.8 at 80);
 // OrangeSum (French) 28.2/10.5 at 75 (27.8/10.2 at 78). The issues' BBC
 // target (55/50) is not met by these features; TestNotBelowLead3 guards
 // the other two.

@@ -250,8 +250,9 @@ func endsSentenceAtDot(before, after string) bool {
 		return sentenceStarters[nextWord]
 	}
 	// Initialisms with inner dots (U.S., e.g., a.m.) and company suffixes end
-	// the sentence only when a typical sentence opener follows.
-	if strings.IndexByte(w, '.') >= 0 {
+	// the sentence only when a typical sentence opener follows. A number
+	// with a decimal point ("rose 6.4%.", "$42.09bn.") is no initialism.
+	if strings.IndexByte(w, '.') >= 0 && strings.IndexFunc(w, unicode.IsDigit) < 0 {
 		return sentenceStarters[nextWord]
 	}
 	switch lw {

@@ -21,6 +21,7 @@ func TestSplitHardCases(t *testing.T) {
 		{"no at end", "The answer was no. He left.", []string{"The answer was no.", "He left."}},
 		{"e.g.", "Some fruit, e.g. Apples and pears, went bad. Then it rained.", []string{"Some fruit, e.g. Apples and pears, went bad.", "Then it rained."}},
 		{"decimals and money", "Growth was 3.5% and profit $1.2 billion. Costs rose 2.5 times.", []string{"Growth was 3.5% and profit $1.2 billion.", "Costs rose 2.5 times."}},
+		{"decimal before the stop", "Fuel costs rose 47.3%. BA's profits were $42.09bn. \"Our results were strong,\" he said.", []string{"Fuel costs rose 47.3%.", "BA's profits were $42.09bn.", "\"Our results were strong,\" he said."}},
 		{"initials", "John F. Kennedy was president. J. R. R. Tolkien wrote books.", []string{"John F. Kennedy was president.", "J. R. R. Tolkien wrote books."}},
 		{"ellipsis", "He paused... Then he spoke. It was late\u2026 Everyone left.", []string{"He paused...", "Then he spoke.", "It was late\u2026", "Everyone left."}},
 		{"quote closes after stop", "\"We will win,\" he said. \"It is done.\" Then he left.", []string{"\"We will win,\" he said.", "\"It is done.\"", "Then he left."}},
