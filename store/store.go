@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -134,6 +135,18 @@ type Article struct {
 	// Fingerprint digests the item's headline and text as the feed gave
 	// them: a known item whose fingerprint changes is summarized again.
 	Fingerprint string
+}
+
+// Key is the identity an article is stored under: its Identity, else its
+// LinkKey; an article with neither cannot be stored.
+func (a Article) Key() (string, error) {
+	if a.Identity != "" {
+		return a.Identity, nil
+	}
+	if a.LinkKey != "" {
+		return a.LinkKey, nil
+	}
+	return "", fmt.Errorf("article %q without identity or link key", a.Title)
 }
 
 // StoryKey is the story-matching identity of an article of a feed: stable

@@ -244,7 +244,7 @@ func insertArticles(ctx context.Context, tx pgx.Tx, feedID int64, arts []store.A
 // item repeated within the list is recorded once.
 func queueArticles(b *pgx.Batch, feedID int64, arts []store.Article, now time.Time, mode insertMode) error {
 	for _, a := range arts {
-		identity, err := identityOf(a)
+		identity, err := a.Key()
 		if err != nil {
 			return err
 		}
@@ -258,18 +258,6 @@ func queueArticles(b *pgx.Batch, feedID int64, arts []store.Article, now time.Ti
 			clean(a.Story), clean(a.Fingerprint), cleanAll(a.Categories))
 	}
 	return nil
-}
-
-// identityOf is the key an article is stored under.
-func identityOf(a store.Article) (string, error) {
-	identity := a.Identity
-	if identity == "" {
-		identity = a.LinkKey
-	}
-	if identity == "" {
-		return "", fmt.Errorf("article %q without identity or link key", a.Title)
-	}
-	return identity, nil
 }
 
 // cleanRanked applies clean to each sentence.

@@ -84,7 +84,7 @@ func recordSeen(ctx context.Context, tx pgx.Tx, feedID, subID int64, seen []stor
 	}
 	b := &pgx.Batch{}
 	for _, a := range seen {
-		identity, err := identityOf(a)
+		identity, err := a.Key()
 		if err != nil {
 			return err
 		}

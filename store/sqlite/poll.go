@@ -173,7 +173,7 @@ func (s *Store) insertArticles(ctx context.Context, tx *sql.Tx, feedID int64, ar
 
 	added := 0
 	for _, a := range articles {
-		identity, err := identityOf(a)
+		identity, err := a.Key()
 		if err != nil {
 			return 0, err
 		}
@@ -209,18 +209,6 @@ const knownSQL = `EXISTS (SELECT 1 FROM articles WHERE feed_id = ?1 AND identity
 	OR (?3 <> '' AND EXISTS (SELECT 1 FROM articles WHERE feed_id = ?1 AND link_key = ?3))
 	OR EXISTS (SELECT 1 FROM pruned_articles WHERE feed_id = ?1 AND identity = ?2)
 	OR (?3 <> '' AND EXISTS (SELECT 1 FROM pruned_articles WHERE feed_id = ?1 AND link_key = ?3))`
-
-// identityOf is the key an article is stored under.
-func identityOf(a store.Article) (string, error) {
-	identity := a.Identity
-	if identity == "" {
-		identity = a.LinkKey
-	}
-	if identity == "" {
-		return "", fmt.Errorf("article %q without identity or link key", a.Title)
-	}
-	return identity, nil
-}
 
 // touchPruned marks the pruned identities the feed still lists as seen now,
 // so they are remembered while the feed lists them and forgotten after.

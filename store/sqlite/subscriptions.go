@@ -93,7 +93,7 @@ func (s *Store) recordSeen(ctx context.Context, tx *sql.Tx, feedID, subID int64,
 	}
 	defer stmt.Close()
 	for _, a := range seen {
-		identity, err := identityOf(a)
+		identity, err := a.Key()
 		if err != nil {
 			return err
 		}
