@@ -3,7 +3,6 @@ package discordtest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -49,15 +48,7 @@ func (s *Server) Edits(channelID string) []Edit {
 // WaitEdits waits until the messages of a channel have been edited at least
 // n times in all and returns the edits.
 func (s *Server) WaitEdits(ctx context.Context, channelID string, n int) ([]Edit, error) {
-	var edits []Edit
-	err := s.Wait(ctx, func() bool {
-		edits = s.Edits(channelID)
-		return len(edits) >= n
-	})
-	if err != nil {
-		return edits, fmt.Errorf("discordtest: %d of %d edits in channel %s: %w", len(edits), n, channelID, err)
-	}
-	return edits, nil
+	return waitAtLeast(ctx, s, n, "edits in channel "+channelID, func() []Edit { return s.Edits(channelID) })
 }
 
 // Message returns a message of a channel (or thread) as it stands; false

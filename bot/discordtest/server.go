@@ -653,15 +653,21 @@ func (s *Server) Messages(channelID string) []Message {
 // WaitMessages waits until a channel holds at least n messages and returns
 // them all.
 func (s *Server) WaitMessages(ctx context.Context, channelID string, n int) ([]Message, error) {
-	var msgs []Message
+	return waitAtLeast(ctx, s, n, "messages in channel "+channelID, func() []Message { return s.Messages(channelID) })
+}
+
+// waitAtLeast waits until get returns at least n items and returns them;
+// on timeout it says how many of what it saw.
+func waitAtLeast[T any](ctx context.Context, s *Server, n int, what string, get func() []T) ([]T, error) {
+	var items []T
 	err := s.Wait(ctx, func() bool {
-		msgs = s.Messages(channelID)
-		return len(msgs) >= n
+		items = get()
+		return len(items) >= n
 	})
 	if err != nil {
-		return msgs, fmt.Errorf("discordtest: %d of %d messages in channel %s: %w", len(msgs), n, channelID, err)
+		return items, fmt.Errorf("discordtest: %d of %d %s: %w", len(items), n, what, err)
 	}
-	return msgs, nil
+	return items, nil
 }
 
 // MessagePosts counts POST /channels/{id}/messages attempts, failed ones

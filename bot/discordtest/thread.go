@@ -3,7 +3,6 @@ package discordtest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sort"
 	"time"
@@ -48,15 +47,7 @@ func (s *Server) Threads(parentID string) []Thread {
 
 // WaitThreads waits until a channel has at least n threads and returns them.
 func (s *Server) WaitThreads(ctx context.Context, parentID string, n int) ([]Thread, error) {
-	var ths []Thread
-	err := s.Wait(ctx, func() bool {
-		ths = s.Threads(parentID)
-		return len(ths) >= n
-	})
-	if err != nil {
-		return ths, fmt.Errorf("discordtest: %d of %d threads in channel %s: %w", len(ths), n, parentID, err)
-	}
-	return ths, nil
+	return waitAtLeast(ctx, s, n, "threads in channel "+parentID, func() []Thread { return s.Threads(parentID) })
 }
 
 // DeleteThread deletes a thread (a forum post, say) as a moderator would:
