@@ -20,6 +20,7 @@ type DeliveryStore interface {
 	BeginPost(ctx context.Context, deliveryID int64, owner string, now, until time.Time) error
 	MarkPosted(ctx context.Context, deliveryID int64, messageID string, at time.Time) error
 	StoryStore
+	ruleOutbox
 	MarkFailed(ctx context.Context, deliveryID int64, reason string) error
 	ReleaseDelivery(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
 	PauseSubscription(ctx context.Context, subscriptionID int64, reason string) error

@@ -17,6 +17,7 @@ type fakeOutbox struct {
 	lost      map[int64]bool // BeginPost reports these claims lost
 	begun     []int64
 	markFails int // MarkPosted fails this many times first
+	dropped   map[int64]string
 	notices   []store.Subscription
 	paused    map[int64]string
 	notified  map[int64]bool
@@ -26,7 +27,7 @@ type fakeOutbox struct {
 }
 
 func newFakeOutbox() *fakeOutbox {
-	return &fakeOutbox{paused: map[int64]string{}, notified: map[int64]bool{}, posted: map[int64]string{}, released: map[int64]int{}, lost: map[int64]bool{}}
+	return &fakeOutbox{paused: map[int64]string{}, notified: map[int64]bool{}, posted: map[int64]string{}, released: map[int64]int{}, lost: map[int64]bool{}, dropped: map[int64]string{}}
 }
 
 func (f *fakeOutbox) ClaimDeliveries(context.Context, store.ClaimOptions) ([]store.Delivery, error) {
@@ -52,7 +53,12 @@ func (f *fakeOutbox) MarkPosted(ctx context.Context, id int64, msg string, _ tim
 	f.posted[id] = msg
 	return nil
 }
-func (f *fakeOutbox) MarkFailed(context.Context, int64, string) error { return nil }
+func (f *fakeOutbox) MarkFailed(context.Context, int64, string) error            { return nil }
+func (f *fakeOutbox) PostedSince(context.Context, int64, time.Time) (int, error) { return 0, nil }
+func (f *fakeOutbox) MarkDropped(_ context.Context, id int64, why store.DropReason, detail string) error {
+	f.dropped[id] = store.DroppedPrefix + string(why) + "): " + detail
+	return nil
+}
 func (f *fakeOutbox) MarkStoryPosted(ctx context.Context, id int64, msg string, at time.Time) error {
 	return f.MarkPosted(ctx, id, msg, at)
 }

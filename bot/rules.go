@@ -44,10 +44,8 @@ type RulesStore interface {
 	Deliveries(ctx context.Context, subscriptionID int64) ([]store.Delivery, error)
 }
 
-// ruleOutbox is what applying rules needs of the deliverer's store. It is
-// asserted on Deliverer.Store rather than added to DeliveryStore, so that
-// outbox doubles without rules keep working: without it a filtered
-// delivery is settled with MarkFailed and daily limits are not enforced.
+// ruleOutbox is what applying rules needs of the deliverer's store (part
+// of DeliveryStore).
 type ruleOutbox interface {
 	PostedSince(ctx context.Context, subscriptionID int64, since time.Time) (int, error)
 	MarkDropped(ctx context.Context, deliveryID int64, why store.DropReason, detail string) error
@@ -290,16 +288,14 @@ func (d *Deliverer) applyRules(ctx context.Context, dl store.Delivery, g store.G
 		return d.drop(ctx, dl, store.DropFiltered, v.why, log)
 	}
 	if r.DailyLimit > 0 {
-		if ro, ok := d.Store.(ruleOutbox); ok {
-			n, err := ro.PostedSince(ctx, dl.SubscriptionID, d.Now().Add(-dailyWindow))
-			if err != nil {
-				log.Warn("count today's posts for the daily limit; will retry", "err", err)
-				d.release(dl, d.Now().Add(backoff(dl.Attempts)), "count posts for the daily limit: "+err.Error())
-				return message{}, true, outcomeWaiting
-			}
-			if n >= r.DailyLimit {
-				return d.drop(ctx, dl, store.DropDaily, fmt.Sprintf("%d posts in the last 24 hours, the limit is %d", n, r.DailyLimit), log)
-			}
+		n, err := d.Store.PostedSince(ctx, dl.SubscriptionID, d.Now().Add(-dailyWindow))
+		if err != nil {
+			log.Warn("count today's posts for the daily limit; will retry", "err", err)
+			d.release(dl, d.Now().Add(backoff(dl.Attempts)), "count posts for the daily limit: "+err.Error())
+			return message{}, true, outcomeWaiting
+		}
+		if n >= r.DailyLimit {
+			return d.drop(ctx, dl, store.DropDaily, fmt.Sprintf("%d posts in the last 24 hours, the limit is %d", n, r.DailyLimit), log)
 		}
 	}
 	return rs.render(dl.Article, source, g, v.mention), false, 0
@@ -307,13 +303,7 @@ func (d *Deliverer) applyRules(ctx context.Context, dl store.Delivery, g store.G
 
 // drop settles a delivery the rules keep from posting.
 func (d *Deliverer) drop(ctx context.Context, dl store.Delivery, why store.DropReason, detail string, log *slog.Logger) (message, bool, outcome) {
-	var err error
-	if ro, ok := d.Store.(ruleOutbox); ok {
-		err = ro.MarkDropped(ctx, dl.ID, why, detail)
-	} else {
-		err = d.Store.MarkFailed(ctx, dl.ID, store.DroppedPrefix+string(why)+"): "+detail)
-	}
-	if err != nil {
+	if err := d.Store.MarkDropped(ctx, dl.ID, why, detail); err != nil {
 		// Not settled: decide again later rather than post it.
 		log.Error("drop a delivery the rules refused; will retry", "err", err)
 		d.release(dl, d.Now().Add(backoff(dl.Attempts)), "drop: "+err.Error())

@@ -190,29 +190,18 @@ func TestDeliverDailyLimitDropsWhatIsOver(t *testing.T) {
 	}
 }
 
-func TestDeliverWithoutRuleStoreStillSettlesDrops(t *testing.T) {
+// A drop is settled through the store (MarkDropped), with the rule's reason.
+func TestDeliverSettlesDropsThroughTheStore(t *testing.T) {
 	st := newFakeOutbox()
-	failed := map[int64]string{}
 	d := newTestDeliverer(st, &fakePoster{})
-	d.Store = markFailedRecorder{st, failed}
 	st.pending = []store.Delivery{{ID: 7, SubscriptionID: 1, Subscription: store.Subscription{ID: 1, Rules: store.Rules{Exclude: "x"}},
 		Article: testArticle("x marks the spot", "s.")}}
 	if _, err := d.DeliverOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if failed[7] != `dropped (filtered): excluded by "x"` {
-		t.Errorf("MarkFailed reasons %v", failed)
+	if st.dropped[7] != `dropped (filtered): excluded by "x"` {
+		t.Errorf("drop reasons %v", st.dropped)
 	}
-}
-
-type markFailedRecorder struct {
-	*fakeOutbox
-	failed map[int64]string
-}
-
-func (m markFailedRecorder) MarkFailed(_ context.Context, id int64, reason string) error {
-	m.failed[id] = reason
-	return nil
 }
 
 func TestRenderLookOverrides(t *testing.T) {
