@@ -232,7 +232,8 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, warning 
 			return &storeError{err}
 		}
 		r.Present = present
-		if err := p.changedItems(ctx, f.ID, res.Feed.Items, items, &r); err != nil {
+		changed, err := p.changedItems(ctx, f.ID, res.Feed.Items, items, &r)
+		if err != nil {
 			return &storeError{err}
 		}
 		if keep := p.maxNew(); len(items) > floodItems && len(items) > keep {
@@ -246,7 +247,13 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, warning 
 			}
 			items = items[len(items)-keep:]
 		}
-		r.Articles = p.build(ctx, items)
+		// One build, so one cap on page fetches covers new and changed
+		// items (new ones last: they are fetched first).
+		built := p.build(ctx, append(slices.Clip(changed), items...))
+		r.Updated, r.Articles = built[:len(changed)], built[len(changed):]
+		for i := range r.Updated {
+			r.Updated[i].Fingerprint = Fingerprint(changed[i])
+		}
 		for i := range r.Articles {
 			r.Articles[i].Fingerprint = Fingerprint(items[i])
 			if p.Stories != nil {
@@ -267,11 +274,11 @@ func (p *Poller) record(ctx context.Context, f store.Feed, res *Result, warning 
 	return nil
 }
 
-// changedItems finds the known items whose text changed in substance since
-// they were stored (their Fingerprint differs) and adds them, summarized
-// again, to r.Updated: their posts are then edited. Items stored before
-// fingerprints existed get theirs recorded, without an edit.
-func (p *Poller) changedItems(ctx context.Context, feedID int64, all, fresh []Item, r *store.PollResult) error {
+// changedItems returns the known items whose text changed in substance
+// since they were stored (their Fingerprint differs): summarized again, they
+// go to r.Updated and their posts are edited. Items stored before
+// fingerprints existed get theirs recorded in r.Fingerprints, without an edit.
+func (p *Poller) changedItems(ctx context.Context, feedID int64, all, fresh []Item, r *store.PollResult) ([]Item, error) {
 	isNew := make(map[string]bool, len(fresh))
 	for _, it := range fresh {
 		id, _ := Identity(it)
@@ -286,11 +293,11 @@ func (p *Poller) changedItems(ctx context.Context, feedID int64, all, fresh []It
 		}
 	}
 	if len(known) == 0 {
-		return nil
+		return nil, nil
 	}
 	stored, err := p.Store.ArticleFingerprints(ctx, feedID, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var changed []Item
 	for i, it := range known {
@@ -307,11 +314,7 @@ func (p *Poller) changedItems(ctx context.Context, feedID int64, all, fresh []It
 			changed = append(changed, it)
 		}
 	}
-	r.Updated = p.build(ctx, changed)
-	for i := range r.Updated {
-		r.Updated[i].Fingerprint = Fingerprint(changed[i])
-	}
-	return nil
+	return changed, nil
 }
 
 // build summarizes new items, fetching the pages of teasers for at most
