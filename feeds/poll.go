@@ -108,11 +108,7 @@ func (p *Poller) Run(ctx context.Context) error {
 func (p *Poller) PollDue(ctx context.Context) (int, error) {
 	workers := max(p.Workers, 1)
 	total := 0
-	if p.Stories != nil {
-		if err := p.Stories.Refresh(ctx); err != nil && ctx.Err() == nil {
-			p.Log.Warn("read recent stories; matching against what this process knows", "err", err)
-		}
-	}
+	refreshed := p.Stories == nil
 	for ctx.Err() == nil {
 		// One feed per worker: a claimed feed waits for no other poll, and
 		// its lease is still renewed before it is fetched.
@@ -124,6 +120,14 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 		}
 		if len(feeds) == 0 {
 			return total, nil
+		}
+		if !refreshed {
+			// Once per round with work: learn the stories other processes
+			// recorded since the last round.
+			refreshed = true
+			if err := p.Stories.Refresh(ctx); err != nil && ctx.Err() == nil {
+				p.Log.Warn("read recent stories; matching against what this process knows", "err", err)
+			}
 		}
 		p.pollAll(ctx, feeds, workers)
 		total += len(feeds)
