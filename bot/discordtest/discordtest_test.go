@@ -96,7 +96,7 @@ func restCode(err error) int {
 func TestReadyStateCommandsAndMessages(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
-	s := New(t, WithHeartbeatInterval(50*time.Millisecond))
+	s := New(t)
 	g := s.AddGuild("Readers")
 	news := s.AddChannel(g.ID, "news")
 	locked := s.AddChannel(g.ID, "locked")
@@ -473,7 +473,7 @@ func TestUnansweredInteractionExpires(t *testing.T) {
 func TestDropConnectionsResumes(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
-	s := New(t, WithHeartbeatInterval(100*time.Millisecond))
+	s := New(t)
 	g := s.AddGuild("g")
 	ch := s.AddChannel(g.ID, "c")
 	c := newClient(t, s, s.Token, 0, 1)
@@ -579,7 +579,7 @@ func TestGatewayRefusals(t *testing.T) {
 func TestReconnectInvalidateAndCleanClose(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
-	s := New(t, WithHeartbeatInterval(100*time.Millisecond))
+	s := New(t)
 	s.AddGuild("g")
 	c := newClient(t, s, s.Token, 0, 1)
 	c.open(t)

@@ -172,7 +172,10 @@ type config struct {
 }
 
 // WithHeartbeatInterval sets the heartbeat_interval sent in Hello
-// (default 1s; Discord's is about 41s).
+// (default 1s; Discord's is about 41s). Keep it well above a loaded
+// machine's scheduling delays: discordgo gives up after five intervals
+// without an ack and closes with 1000, which ends the session, so a short
+// interval turns CI load into extra identifies.
 func WithHeartbeatInterval(d time.Duration) Option {
 	return func(c *config) { c.heartbeat = d }
 }
