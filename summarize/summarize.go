@@ -795,12 +795,23 @@ func (ws *workspace) weigh(cands []*sent) {
 	}
 	ws.idf = slices.Grow(ws.idf[:0], nt)[:nt]
 	n := float64(len(cands))
+	// Most terms are in one, two or three sentences: the logarithm is
+	// computed once per sentence frequency (the same expression, so the
+	// same bits), not once per term.
+	var logs [16]float64
 	for t := 0; t < nt; t++ {
-		if ws.sf[t] == 0 {
+		sf := ws.sf[t]
+		switch {
+		case sf == 0:
 			ws.idf[t] = 0
-			continue
+		case int(sf) < len(logs):
+			if logs[sf] == 0 {
+				logs[sf] = math.Log((n + 1) / float64(sf))
+			}
+			ws.idf[t] = logs[sf]
+		default:
+			ws.idf[t] = math.Log((n + 1) / float64(sf))
 		}
-		ws.idf[t] = math.Log((n + 1) / float64(ws.sf[t]))
 	}
 	if cap(ws.dense) < nt {
 		ws.dense = make([]float64, nt)
