@@ -12,9 +12,10 @@ package bot
 //     the summary as it would be posted, and the author. A refused item is
 //     dropped: its delivery is settled with store.MarkDropped (state failed,
 //     Error "dropped (filtered): <why>"), counted, never retried.
-//  2. The daily limit: store.PostedSince over the last 24 hours; at the
-//     limit the item is dropped the same way ("dropped (daily limit): …"),
-//     not queued. A subscription's deliveries are claimed in order by one
+//  2. The daily limit: store.PostedSince (messages, not edits) over the
+//     last 24 hours; at the limit the item is dropped the same way
+//     ("dropped (daily limit): …"), not queued, unless it joins a story
+//     already posted in the channel, which edits that post. A subscription's deliveries are claimed in order by one
 //     process at a time and recorded before the next is decided, so the
 //     count is exact.
 //  3. The post is rendered with the look rules over the guild's settings
@@ -295,7 +296,13 @@ func (d *Deliverer) applyRules(ctx context.Context, dl store.Delivery, g store.G
 			return message{}, true, outcomeWaiting
 		}
 		if n >= r.DailyLimit {
-			return d.drop(ctx, dl, store.DropDaily, fmt.Sprintf("%d posts in the last 24 hours, the limit is %d", n, r.DailyLimit), log)
+			// A story's later outlet edits the story's post: no new
+			// message, so the limit does not keep it out of the list.
+			if _, join, err := d.joinsStory(ctx, dl, g); err != nil {
+				return message{}, true, d.retryLater(dl, "read the story's post: "+err.Error(), log)
+			} else if !join {
+				return d.drop(ctx, dl, store.DropDaily, fmt.Sprintf("%d posts in the last 24 hours, the limit is %d", n, r.DailyLimit), log)
+			}
 		}
 	}
 	return rs.render(dl.Article, source, g, v.mention), false, 0

@@ -65,6 +65,15 @@ func (d *Deliverer) storyTarget(ctx context.Context, dl store.Delivery) (store.S
 	return p, p.ArticleID != dl.ArticleID, nil
 }
 
+// joinsStory is storyTarget for a delivery in a guild whose settings may
+// have stories off.
+func (d *Deliverer) joinsStory(ctx context.Context, dl store.Delivery, g store.GuildSettings) (store.StoryPost, bool, error) {
+	if !g.Stories || dl.Article.Story == "" {
+		return store.StoryPost{}, false, nil
+	}
+	return d.storyTarget(ctx, dl)
+}
+
 // joinStory edits the story's post for a new article of the same story: a
 // newer version from the post's own feed takes the post over, another
 // outlet is added to its list.

@@ -355,7 +355,9 @@ type Store interface {
 	// ResumeSubscription unpauses one of the guild's subscriptions; its
 	// pending deliveries are claimable again. ErrNotFound if it has none.
 	ResumeSubscription(ctx context.Context, guildID string, subscriptionID int64) error
-	// PostedSince counts the subscription's deliveries posted after since.
+	// PostedSince counts the messages the subscription posted after since:
+	// its posted deliveries, less those that only edited a message an
+	// earlier delivery (of any subscription) had posted.
 	PostedSince(ctx context.Context, subscriptionID int64, since time.Time) (int, error)
 	// MarkDropped settles a pending delivery that a rule kept from posting:
 	// DeliveryFailed with the Error DroppedPrefix+why+"): "+detail, and

@@ -81,12 +81,19 @@ func (s *Store) ResumeSubscription(ctx context.Context, guildID string, subscrip
 		`UPDATE subscriptions SET paused = 0, pause_reason = '' WHERE id = ? AND guild_id = ?`, subscriptionID, guildID))
 }
 
-// PostedSince counts the subscription's posts after since, on the
-// (subscription_id, posted_at) index of posted deliveries.
+// PostedSince counts the messages the subscription posted after since, on
+// the (subscription_id, posted_at) index of posted deliveries. A delivery
+// that edited a message posted earlier (a story's later outlet, of this or
+// another subscription, or a changed article) made no message, and the
+// message_id index finds that earlier post.
 func (s *Store) PostedSince(ctx context.Context, subscriptionID int64, since time.Time) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM deliveries
-		WHERE subscription_id = ? AND state = 'posted' AND posted_at > ?`, subscriptionID, ts(since)).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM deliveries d
+		WHERE d.subscription_id = ?1 AND d.state = 'posted' AND d.posted_at > ?2
+		AND NOT EXISTS (SELECT 1 FROM deliveries e
+			WHERE e.message_id = d.message_id AND e.state = 'posted'
+			AND (e.posted_at < d.posted_at OR (e.posted_at = d.posted_at AND e.id < d.id)))`,
+		subscriptionID, ts(since)).Scan(&n)
 	return n, wrap("posted since", err)
 }
 

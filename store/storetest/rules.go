@@ -130,32 +130,45 @@ func testResumeSubscription(e *env) {
 	}
 }
 
-// testPostedSince: posts are counted per subscription after a time, which
-// is what the rolling daily limit reads.
+// testPostedSince: messages posted are counted per subscription after a
+// time, which is what the rolling daily limit reads. A delivery that only
+// edited a message posted earlier (a story's later outlet, from this
+// subscription or another) does not count again.
 func testPostedSince(e *env) {
 	t := e.t
 	a := e.subscribe("g1", "c1", 1)
 	b := e.subscribe("g1", "c2", 1)
-	e.poll(a.FeedID, articles("1", "2", "3", "4")...)
+	e.poll(a.FeedID, articles("1", "2", "3", "4", "5", "6")...)
 	ds := e.claimDeliveries(store.ClaimOptions{Owner: "d", Now: t0, Limit: 100, Lease: time.Minute})
-	var mine []store.Delivery
+	var mine, theirs []store.Delivery
 	for _, d := range ds {
 		if d.SubscriptionID == a.ID {
 			mine = append(mine, d)
-		} else if err := e.st.MarkPosted(e.ctx, d.ID, "theirs", t0); err != nil {
+		} else {
+			theirs = append(theirs, d)
+		}
+	}
+	if len(mine) != 6 || len(theirs) != 6 {
+		t.Fatalf("claimed %d of a's deliveries and %d of b's, want 6 each", len(mine), len(theirs))
+	}
+	// b posts four messages and two edits of its own first message; its
+	// second message (1 h ago) is the one a's later outlet edits.
+	for i, m := range []string{"b1", "b2", "b3", "b4", "b1", "b1"} {
+		if err := e.st.MarkPosted(e.ctx, theirs[i].ID, m, t0.Add(-time.Hour+time.Duration(i)*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if len(mine) != 4 {
-		t.Fatalf("claimed %d of a's deliveries, want 4", len(mine))
-	}
-	// Posted 30 h, 20 h and 1 h ago; the fourth fails.
-	for i, ago := range []time.Duration{30 * time.Hour, 20 * time.Hour, time.Hour} {
-		if err := e.st.MarkPosted(e.ctx, mine[i].ID, "m", t0.Add(-ago)); err != nil {
+	// a posts 30 h, 20 h and 1 h ago; then edits its own 30-hour-old
+	// message and b's 1-hour-old one (joins, not posts); the sixth fails.
+	for i, m := range []struct {
+		id  string
+		ago time.Duration
+	}{{"a1", 30 * time.Hour}, {"a2", 20 * time.Hour}, {"a3", time.Hour}, {"a1", 30 * time.Minute}, {"b2", 10 * time.Minute}} {
+		if err := e.st.MarkPosted(e.ctx, mine[i].ID, m.id, t0.Add(-m.ago)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := e.st.MarkFailed(e.ctx, mine[3].ID, "rejected"); err != nil {
+	if err := e.st.MarkFailed(e.ctx, mine[5].ID, "rejected"); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -175,7 +188,7 @@ func testPostedSince(e *env) {
 			t.Errorf("PostedSince(%v) = %d, want %d", c.since, n, c.want)
 		}
 	}
-	if n, err := e.st.PostedSince(e.ctx, b.ID, t0.Add(-time.Hour)); err != nil || n != 4 {
+	if n, err := e.st.PostedSince(e.ctx, b.ID, t0.Add(-2*time.Hour)); err != nil || n != 4 {
 		t.Errorf("PostedSince(b) = %d, %v; want 4", n, err)
 	}
 	if n, err := e.st.PostedSince(e.ctx, 987654, t0.Add(-time.Hour)); err != nil || n != 0 {
