@@ -388,3 +388,17 @@ func TestMaxStoryAge(t *testing.T) {
 		t.Errorf("49h after the story began: %+v, want a new story", r)
 	}
 }
+
+func TestTokenizeDropsSuffixAfterApostrophe(t *testing.T) {
+	var words []string
+	for _, tok := range tokenize(nil, "Kahramanmaraş'ta ABD'nin Trump’s l'homme dell'Italia rock'n'roll Ankara'daki", false, 100) {
+		words = append(words, tok.word)
+	}
+	got := fmt.Sprint(words)
+	// A suffix of up to three lower-case letters after a name goes; an
+	// elided article stays a word of its own, as does a longer suffix.
+	want := "[kahramanmaraş abd trump l homme dell italia rock roll ankara daki]"
+	if got != want {
+		t.Errorf("tokenize = %s, want %s", got, want)
+	}
+}

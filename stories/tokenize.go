@@ -166,6 +166,9 @@ func tokenize(dst []token, s string, title bool, maxTokens int) []token {
 			i += size
 		}
 		w := s[start:i]
+		if letters >= 3 && digits == 0 {
+			i = skipSuffix(s, i)
+		}
 		t := token{title: title, pos: float32(len(dst))}
 		switch {
 		case letters == 0:
@@ -252,4 +255,31 @@ func stripSeparators(w string) string {
 		}
 	}
 	return string(b)
+}
+
+// skipSuffix skips, at s[i:], an apostrophe and the short lowercase suffix
+// after it that some languages write after a name (Turkish "Ankara'da",
+// English "Trump's"), which would otherwise be a word of its own.
+func skipSuffix(s string, i int) int {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if r != '\'' && r != '’' {
+		return i
+	}
+	j := i + size
+	n := 0
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		if !unicode.IsLower(r) {
+			return i
+		}
+		n++
+		j += size
+	}
+	if n == 0 || n > 3 {
+		return i
+	}
+	return j
 }
