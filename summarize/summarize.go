@@ -442,14 +442,15 @@ func candidates(sents []sent, minWords int, cands []*sent) []*sent {
 // any control characters or invalid bytes. It also counts the words
 // (white-space separated, with a letter or a digit), in the same pass.
 //
-// ASCII takes a branch-light path: scanLanes adds one to the byte's class
-// in a 16-bit lane of acc (flushed before it can overflow), and scanNext
-// moves the word state (0 between words, 1 in a word without a letter or
-// digit yet, 2 in a word with one).
+// ASCII takes a branch-free path: scanLanes adds one to the byte's class
+// in a 16-bit lane of acc (flushed before it can overflow), and the word
+// count needs one bit of state, inWord (the current white-space separated
+// token has a letter or digit): a white-space byte ends such a word and
+// clears it, a letter or digit sets it (scanFlags says which the byte is).
 func scanText(text string) (ok bool, words int) {
 	var n [tcMulti + 1]int
 	var acc uint64
-	state := uint8(0)
+	inWord := uint8(0)
 	flush := func() {
 		n[tcLetter] += int(acc & 0xffff)
 		n[tcDigit] += int(acc >> 16 & 0xffff)
@@ -463,11 +464,10 @@ func scanText(text string) (ok bool, words int) {
 			c := text[i]
 			if c < utf8.RuneSelf {
 				acc += scanLanes[c]
-				cl := scanWordClass[c]
-				if state == 2 && cl == 0 {
-					words++
-				}
-				state = scanNext[state][cl]
+				f := scanFlags[c]
+				space := f >> 1
+				words += int(inWord & space)
+				inWord = (inWord | f&1) &^ space
 				i++
 				continue
 			}
@@ -487,29 +487,23 @@ func scanText(text string) (ok bool, words int) {
 				c2 = tcOther
 			}
 			n[c2]++
-			cl := uint8(2)
 			switch c2 {
 			case tcSpace:
-				cl = 0
+				words += int(inWord)
+				inWord = 0
 			case tcLetter, tcDigit:
-				cl = 1
+				inWord = 1
 			}
-			if state == 2 && cl == 0 {
-				words++
-			}
-			state = scanNext[state][cl]
 		}
 		flush()
 	}
-	if state == 2 {
-		words++
-	}
+	words += int(inWord)
 	letters, bad := n[tcLetter], n[tcBad]
 	total := letters + bad + n[tcOther] + n[tcDigit]
 	return letters > 0 && letters*2 >= total && bad*20 <= total, words
 }
 
-// scanLanes, scanWordClass and scanNext drive scanText's ASCII path.
+// scanLanes and scanFlags drive scanText's ASCII path.
 var (
 	scanLanes = func() (t [utf8.RuneSelf]uint64) {
 		for c := range t {
@@ -526,21 +520,18 @@ var (
 		}
 		return t
 	}()
-	// 0 white space, 1 letter or digit, 2 anything else.
-	scanWordClass = func() (t [utf8.RuneSelf]uint8) {
+	// Bit 0: a letter or digit; bit 1: white space.
+	scanFlags = func() (t [utf8.RuneSelf]uint8) {
 		for c := range t {
 			switch textClass[c] {
 			case tcSpace:
-				t[c] = 0
+				t[c] = 2
 			case tcLetter, tcDigit:
 				t[c] = 1
-			default:
-				t[c] = 2
 			}
 		}
 		return t
 	}()
-	scanNext = [3][3]uint8{{0, 2, 1}, {0, 2, 1}, {0, 2, 2}}
 )
 
 // byteClass sorts ASCII bytes for splitWords.
