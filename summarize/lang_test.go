@@ -37,3 +37,38 @@ func TestHasQuote(t *testing.T) {
 		}
 	}
 }
+
+// refClosesQuote is closesQuote as one plain loop over the runes.
+func refClosesQuote(s string) bool {
+	straight, curly, guil := 0, 0, 0
+	for _, r := range s {
+		switch r {
+		case '"':
+			straight++
+		case '\u201c':
+			curly++
+		case '\u201d':
+			if curly--; curly < 0 {
+				return true
+			}
+		case '\u00ab':
+			guil++
+		case '\u00bb':
+			if guil--; guil < 0 {
+				return true
+			}
+		}
+	}
+	return straight%2 == 1
+}
+
+func FuzzClosesQuote(f *testing.F) {
+	f.Add("\u00ab Non. \u00bb a-t-il dit \u00bb.")
+	f.Add("He said \u201cyes\u201d and \u201d \" \"")
+	f.Add("\xe2\x80 \xc2")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := closesQuote(s), refClosesQuote(s); got != want {
+			t.Fatalf("closesQuote(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

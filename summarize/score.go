@@ -481,32 +481,34 @@ func isQuoteMark(r rune) bool {
 // closesQuote reports whether s holds one end of a quotation that spans
 // sentences: a closing curly quote or guillemet before any opening one
 // ("... our country » a-t-il dit."), or an odd number of straight double
-// quotes.
+// quotes. The three kinds are counted apart, each with a fast search for
+// its bytes (a valid string holds them only as those characters).
 func closesQuote(s string) bool {
-	straight, curly, guil := 0, 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"':
-			straight++
-		case c < utf8.RuneSelf:
-		default:
-			r, sz := utf8.DecodeRuneInString(s[i:])
-			i += sz - 1
-			switch r {
-			case '\u201c':
-				curly++
-			case '\u201d':
-				if curly--; curly < 0 {
-					return true
-				}
-			case '\u00ab':
-				guil++
-			case '\u00bb':
-				if guil--; guil < 0 {
-					return true
-				}
+	if strings.Count(s, "\"")%2 == 1 {
+		return true
+	}
+	return unbalanced(s, "\u201c", "\u201d") || unbalanced(s, "\u00ab", "\u00bb")
+}
+
+// unbalanced reports whether close, in s, comes before its open: open and
+// close are two characters of the same length that differ in their last
+// byte only.
+func unbalanced(s, open, close string) bool {
+	prefix := open[:len(open)-1]
+	depth := 0
+	for {
+		i := strings.Index(s, prefix)
+		if i < 0 || i+len(open) > len(s) {
+			return false
+		}
+		switch s[i+len(prefix)] {
+		case open[len(open)-1]:
+			depth++
+		case close[len(close)-1]:
+			if depth--; depth < 0 {
+				return true
 			}
 		}
+		s = s[i+len(prefix):]
 	}
-	return straight%2 == 1
 }
