@@ -855,11 +855,15 @@ func (ws *workspace) keywords() []string {
 	var top [maxKeywords]kw // the best so far, in order: a selection, not a sort
 	n := 0
 	for t := range ws.surface {
-		if ws.tf[t] < 2 || ws.sf[t] == 0 || utf8.RuneCount(ws.word(ws.surface[t])) < 3 {
+		if ws.tf[t] < 2 || ws.sf[t] == 0 {
 			continue
 		}
 		k := kw{int32(t), ws.tf[t] * (ws.idf[t] + 1)}
 		if n == maxKeywords && !better(k, top[n-1]) {
+			continue
+		}
+		// Last, as it reads the word from the vocab: most terms are out by now.
+		if utf8.RuneCount(ws.word(ws.surface[t])) < 3 {
 			continue
 		}
 		i := min(n, maxKeywords-1)
