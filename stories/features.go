@@ -8,9 +8,11 @@ import (
 
 // feature is one term of an article with its weight before idf.
 type feature struct {
-	key string
-	w   float32
-	t   *term // the key's entry in the idf table when features ran, or nil
+	key  string
+	w    float32
+	t    *term // the key's entry in the idf table when features ran, or nil
+	head bool  // a word of the headline
+	text bool  // a word of the text after the headline
 }
 
 // Weights of where a word stands and what it is. The headline says what the
@@ -19,13 +21,17 @@ type feature struct {
 const (
 	maxTitleTokens = 48
 	maxTextTokens  = 160
-	titleWeight    = 2
-	leadTokens     = 50
-	leadWeight     = 1
-	restWeight     = 0.5
-	nameBoost      = 1.5
-	numberBoost    = 1.5
-	phraseWeight   = 0.5
+	// headTokens is how many words of the text stand for the headline
+	// of an article without one (the headline then often starts the
+	// text).
+	headTokens   = 15
+	titleWeight  = 2
+	leadTokens   = 50
+	leadWeight   = 1
+	restWeight   = 0.5
+	nameBoost    = 1.5
+	numberBoost  = 1.5
+	phraseWeight = 0.5
 )
 
 // features turns an article into weighted terms. It uses m's scratch buffers
@@ -59,7 +65,7 @@ func (m *Matcher) features(a Article) []feature {
 	index := m.index
 	clear(index)
 	boost := m.boost[:0]
-	add := func(key string, t *term, w, b float32) {
+	add := func(key string, t *term, w, b float32) int {
 		j, ok := index[key]
 		if !ok {
 			j = len(feats)
@@ -69,9 +75,11 @@ func (m *Matcher) features(a Article) []feature {
 		}
 		feats[j].w += w
 		boost[j] = max(boost[j], b)
+		return j
 	}
 	prev, prevTitle := "", false
 	for i, t := range toks {
+		head := t.title || (nTitle == 0 && i < headTokens)
 		key := t.word
 		b := float32(1)
 		switch {
@@ -101,7 +109,11 @@ func (m *Matcher) features(a Article) []feature {
 		default:
 			w = restWeight
 		}
-		add(key, nil, w, b)
+		if j := add(key, nil, w, b); head {
+			feats[j].head = true
+		} else {
+			feats[j].text = true
+		}
 		if t.cjk {
 			// Character bigrams are phrases already.
 			prev = ""

@@ -16,11 +16,14 @@
 //
 // Two articles are compared by the cosine of their weighted terms, lowered
 // when it rests on few shared terms (one shared name is not a story) and as
-// they lie further apart in time. An article from another feed joins the
-// story whose articles together are the most like it (a noisy-or of their
-// similarities, so that several outlets' articles each somewhat like it count
-// more than one) when that reaches a threshold, lower for headlines than for
-// texts. An article of the feed that already has an article in the story
+// they lie further apart in time; between two texts it counts only when each
+// contains much of what the other's headline says (a text without a headline
+// stands for it with its first words), since two stories about one person or
+// from one press office share names and boilerplate, not headlines. An
+// article from another feed joins the story whose articles together are the
+// most like it (a noisy-or of their similarities, so that several outlets'
+// articles each somewhat like it count more than one) when that reaches a
+// threshold, lower for headlines than for texts. An article of the feed that already has an article in the story
 // never joins it as another outlet: it is an Update when it republishes that
 // article (same link, or a near-identical headline and text), otherwise a
 // story of its own. Precision comes first: merging two stories hides one of
@@ -197,13 +200,15 @@ func (t *term) idfAt(n float64) float64 {
 const idfSlack = 0.005
 
 type posting struct {
-	d *doc
-	w float32
+	d    *doc
+	w    float32
+	head bool // a word of d's headline
 }
 
 type docTerm struct {
-	t *term
-	w float32
+	t    *term
+	w    float32
+	head bool
 }
 
 // doc is an article in the window.
@@ -212,6 +217,8 @@ type doc struct {
 	st                    *story
 	at                    time.Time // publication time, or the newest seen when it had none
 	terms                 []docTerm
+	nHead                 int     // the headline's words are among terms[:nHead]
+	text                  bool    // d has text beyond its headline
 	norm                  float32 // with the idf of a window of normN stories at assignment normEpoch
 	normN                 float64
 	normEpoch             uint32
@@ -219,10 +226,13 @@ type doc struct {
 
 	// Scratch of the assignment in progress, valid when epoch is current:
 	// the dot product with the article being assigned over the terms
-	// walked, the sum of the squares of its terms, and the rank.
+	// walked, the sum of the squares of its terms, the rank, and the
+	// idf of the words of the article's headline found in d (hq) and of
+	// d's headline found in the article (hd).
 	epoch   uint32
 	dot, sq float32
 	rank    float32
+	hq, hd  float32
 }
 
 type story struct {
@@ -401,11 +411,15 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 	m.epoch++
 	ep := m.epoch
 	n := float64(len(m.stories))
-	var qnorm float64
+	maxSDF := int32(max(minCommonDF, commonShare*n))
+	var qnorm, qhead float64 // qhead: the idf of the headline's words
+	qheadOnly := true        // a headline without text
 	type qterm struct {
 		t    *term
 		w    float32
 		idf2 float32
+		idf  float32
+		head bool
 	}
 	q := make([]qterm, 0, len(feats))
 	for _, f := range feats {
@@ -415,10 +429,16 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 			idf = t.idfAt(n)
 		}
 		qnorm += float64(f.w) * float64(f.w) * idf * idf
+		if f.text {
+			qheadOnly = false
+		}
+		if f.head && (t == nil || t.sdf <= maxSDF) {
+			qhead += idf // the common words are not walked
+		}
 		if t == nil {
 			continue
 		}
-		q = append(q, qterm{t, f.w, float32(idf * idf)})
+		q = append(q, qterm{t, f.w, float32(idf * idf), float32(idf), f.head})
 	}
 	if qnorm == 0 {
 		return
@@ -436,7 +456,6 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 	slices.SortFunc(q, func(x, y qterm) int { return cmp.Compare(x.t.sdf, y.t.sdf) })
 	touched := m.touched[:0]
 	walked := 0
-	maxSDF := int32(max(minCommonDF, commonShare*n))
 	for _, qt := range q {
 		if walked >= maxWalk || qt.t.sdf > maxSDF {
 			break
@@ -448,12 +467,18 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 				continue
 			}
 			if d.epoch != ep {
-				d.epoch, d.dot, d.sq = ep, 0, 0
+				d.epoch, d.dot, d.sq, d.hq, d.hd = ep, 0, 0, 0, 0
 				touched = append(touched, d)
 			}
 			c := qt.w * p.w * qt.idf2
 			d.dot += c
 			d.sq += c * c
+			if qt.head {
+				d.hq += qt.idf
+			}
+			if p.head {
+				d.hd += qt.idf
+			}
 		}
 	}
 	m.touched = touched[:0]
@@ -483,6 +508,13 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 		}
 		if at.Sub(d.st.start) > m.o.MaxStoryAge {
 			continue // too old to be added to
+		}
+		if !qheadOnly && d.text && m.headCover(d, n, maxSDF, qhead) < minHeadCover {
+			// Two texts about the same person or place, or two
+			// releases of one press office, share names and
+			// boilerplate; two reports of one story also share what
+			// their headlines say.
+			continue
 		}
 		if d.st.feeds[a.Feed] > 0 {
 			// The feed already has an article in this story that is not
@@ -542,6 +574,31 @@ func topCandidates(ds []*doc, k int) []*doc {
 		}
 	}
 	return ds[:k]
+}
+
+// minHeadCover is how much of the headline of each of two texts the other
+// must contain, by the idf of its words, for their likeness to count as
+// evidence: two reports of one story agree on what happened, which their
+// headlines say, while two stories about one person or from one press
+// office share names and boilerplate further down. Headlines without text
+// are spared: their likeness is all headline already.
+const minHeadCover = 0.3
+
+// headCover is the smaller of the shares of the idf of the words of the
+// headline of d found in the article being assigned, and of the article's
+// headline found in d, counting the words walked (qhead is the article's
+// total). A text without a headline stands for it with its first words.
+func (m *Matcher) headCover(d *doc, n float64, maxSDF int32, qhead float64) float64 {
+	var dhead float64
+	for _, dt := range d.terms[:d.nHead] {
+		if dt.head && dt.t.sdf <= maxSDF {
+			dhead += dt.t.idfAt(n)
+		}
+	}
+	if qhead == 0 || dhead == 0 {
+		return 0
+	}
+	return min(float64(d.hq)/qhead, float64(d.hd)/dhead)
 }
 
 // join is the similarity from which a story with closest article d is
@@ -663,8 +720,12 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 		if len(t.post) >= 2*int(t.df)+8 {
 			t.compact()
 		}
-		t.post = append(t.post, posting{d, f.w})
-		d.terms = append(d.terms, docTerm{t, f.w})
+		t.post = append(t.post, posting{d, f.w, f.head})
+		d.terms = append(d.terms, docTerm{t, f.w, f.head})
+		if f.head {
+			d.nHead = len(d.terms)
+		}
+		d.text = d.text || f.text
 		w := float64(f.w) * idf(n, t.sdf)
 		norm += w * w
 	}

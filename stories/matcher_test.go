@@ -402,3 +402,18 @@ func TestTokenizeDropsSuffixAfterApostrophe(t *testing.T) {
 		t.Errorf("tokenize = %s, want %s", got, want)
 	}
 }
+
+func TestHeadlinesMustAgree(t *testing.T) {
+	// Two texts of one press office share its name, place and contact
+	// lines; their headlines tell different events.
+	m := seeded(t)
+	office := " Police headquarters Aalen, press office, telephone 07361 580-105, email aalen.press@police.example. Original content from Police headquarters Aalen, distributed by news aktuell."
+	first := Article{ID: "a", Feed: "police aalen", Published: t0, Title: "Ostalbkreis: hedge fire in Westhausen",
+		Text: "Westhausen (ots) A thuja hedge caught fire on Monday afternoon while a resident burned weeds with a gas burner." + office}
+	second := Article{ID: "b", Feed: "police aalen wire", Published: t0.Add(time.Hour), Title: "Ostalbkreis: cyclist injured at Oberkochen crossing",
+		Text: "Oberkochen (ots) A cyclist was slightly injured on Tuesday morning when a van turned into the crossing." + office}
+	m.Assign(first)
+	if r := m.Assign(second); r.Kind != New {
+		t.Errorf("second release: %v %s (score %.2f), want a new story", r.Kind, r.Story, r.Score)
+	}
+}
