@@ -16,9 +16,7 @@ type vocab struct {
 	arena []byte     // the words' bytes
 	byID  []wordSlot // word id → its slot
 
-	stop  []uint16 // word id → stopKnown | bit i for languages[i] counting it a stop word
-	lang  []int8   // word id → index of the language gid is for, -1 for none
-	gid   []int32  // word id → stem id (unique across languages), -1 for no content
+	info  []wordInfo // word id → what the word means
 	stems []map[string]int32
 	nStem int32
 }
@@ -29,6 +27,14 @@ const (
 	vocabMaxBytes = 4 << 20
 	stopKnown     = 1 << 15
 )
+
+// wordInfo is what a vocab knows about a word, in one place so that
+// looking it up costs one cache miss, not three.
+type wordInfo struct {
+	gid  int32  // stem id (unique across languages), -1 for no content
+	stop uint16 // stopKnown | bit i for languages[i] counting it a stop word
+	lang int8   // index of the language gid is for, -1 for none
+}
 
 type wordSlot struct {
 	hash    uint32
@@ -53,9 +59,7 @@ func (v *vocab) reset() {
 		v.arena = nil
 	}
 	v.byID = v.byID[:0]
-	v.stop = v.stop[:0]
-	v.lang = v.lang[:0]
-	v.gid = v.gid[:0]
+	v.info = v.info[:0]
 	v.stems = nil
 	v.nStem = 0
 }
@@ -101,9 +105,7 @@ func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 	v.arena = append(v.arena, w...)
 	slot := wordSlot{hash: h, off: off, ln: uint32(len(w)), id: id}
 	v.byID = append(v.byID, slot)
-	v.stop = append(v.stop, 0)
-	v.lang = append(v.lang, -1)
-	v.gid = append(v.gid, -1)
+	v.info = append(v.info, wordInfo{gid: -1, lang: -1})
 	return v.place(slot)
 }
 
@@ -130,7 +132,7 @@ func (v *vocab) grow() {
 // stopMask returns the set of languages (bit i for languages[i]) that
 // count word id as a stop word.
 func (v *vocab) stopMask(id int32) uint16 {
-	if m := v.stop[id]; m&stopKnown != 0 {
+	if m := v.info[id].stop; m&stopKnown != 0 {
 		return m &^ stopKnown
 	}
 	w := string(v.bytes(id))
@@ -140,15 +142,15 @@ func (v *vocab) stopMask(id int32) uint16 {
 			m |= 1 << i
 		}
 	}
-	v.stop[id] = m | stopKnown
+	v.info[id].stop = m | stopKnown
 	return m
 }
 
 // term returns the stem id word id stands for in language l, or -1 for a
 // stop word or a word too short to mean anything.
 func (v *vocab) term(id int32, l *language) int32 {
-	if int(v.lang[id]) == l.index {
-		return v.gid[id]
+	if in := v.info[id]; int(in.lang) == l.index {
+		return in.gid
 	}
 	w := string(v.bytes(id))
 	gid := int32(-1)
@@ -175,6 +177,6 @@ func (v *vocab) term(id int32, l *language) int32 {
 			gid = g
 		}
 	}
-	v.lang[id], v.gid[id] = int8(l.index), gid
+	v.info[id].lang, v.info[id].gid = int8(l.index), gid
 	return gid
 }
