@@ -53,7 +53,7 @@ func (v *vocab) full() bool {
 
 // reset empties the vocab; stem ids start again from zero.
 func (v *vocab) reset() {
-	v.slots = make([]wordSlot, vocabMinSlots)
+	v.slots = newSlots(vocabMinSlots)
 	v.arena = v.arena[:0]
 	if cap(v.arena) > vocabMaxBytes {
 		v.arena = nil
@@ -109,6 +109,16 @@ func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 	return v.place(slot)
 }
 
+// newSlots returns an empty table of n slots, written once: memory fresh
+// from the system that is read first is mapped to the zero page, and the
+// first write then costs a second fault (with a TLB flush on every core the
+// process runs on), which made a cold vocab's probes slow.
+func newSlots(n int) []wordSlot {
+	s := make([]wordSlot, n)
+	clear(s)
+	return s
+}
+
 func (v *vocab) place(s wordSlot) *wordSlot {
 	mask := uint32(len(v.slots) - 1)
 	i := s.hash & mask
@@ -121,7 +131,7 @@ func (v *vocab) place(s wordSlot) *wordSlot {
 
 func (v *vocab) grow() {
 	old := v.slots
-	v.slots = make([]wordSlot, 2*len(old))
+	v.slots = newSlots(2 * len(old))
 	for _, s := range old {
 		if s.ln != 0 {
 			v.place(s)
