@@ -145,7 +145,11 @@ func score(ws *workspace, cands []*sent, titleSet []int32, p *params) {
 		docNorm += t * t
 	}
 	docNorm = math.Sqrt(docNorm)
-	cent := make([]float64, len(cands))
+	// Four vectors over the candidates, in one reused buffer.
+	n := len(cands)
+	ws.floats = slices.Grow(ws.floats[:0], 4*n)[:4*n]
+	clear(ws.floats)
+	cent, lead, sums, dens := ws.floats[:n], ws.floats[n:2*n], ws.floats[2*n:3*n], ws.floats[3*n:]
 	for i, s := range cands {
 		cent[i] = cosDense(ws, s, doc, docNorm)
 	}
@@ -156,7 +160,6 @@ func score(ws *workspace, cands []*sent, titleSet []int32, p *params) {
 			doc[t] += ws.idf[t]
 		}
 	}
-	lead := make([]float64, len(cands))
 	leadNorm := -1.0
 	for i, s := range cands {
 		if i < nl {
@@ -198,8 +201,6 @@ func score(ws *workspace, cands []*sent, titleSet []int32, p *params) {
 		}
 		ws.recur[t] = r
 	}
-	sums := make([]float64, len(cands))
-	dens := make([]float64, len(cands))
 	maxSum, maxDens := 0.0, 0.0
 	for i, s := range cands {
 		for _, t := range s.terms {
@@ -315,12 +316,13 @@ func overlap(ws *workspace, a, b []int32) float64 {
 // are the picks for n: the ranking Summary.Ranked records. score must have
 // run: it leaves the recurrences and their scale in ws.
 func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda, cover float64) []*sent {
-	order := slices.Clone(cands)
+	ws.order = append(ws.order[:0], cands...)
+	order := ws.order
 	slices.SortStableFunc(order, func(a, b *sent) int { return cmp.Compare(b.score, a.score) })
 	if k > len(cands) {
 		k = len(cands)
 	}
-	var picked []*sent
+	picked := make([]*sent, 0, k)
 	chars := 0
 	// covered marks the terms of the picked sentences.
 	ws.covered = slices.Grow(ws.covered[:0], len(ws.recur))[:len(ws.recur)]
@@ -367,12 +369,15 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda, cove
 	// the heap is the best once its value is brought up to date. This
 	// picks exactly what recomputing every value after every pick would
 	// (ties go to the earlier in score order), for far fewer cosines.
-	h := make(mmrHeap, len(order))
+	ws.heap = slices.Grow(ws.heap[:0], len(order))[:len(order)]
+	h := ws.heap
 	for i, s := range order {
 		h[i] = mmrEntry{val: s.score, pos: int32(i), s: s}
 	}
 	// In score order, h is already a heap.
-	redund := make([]float64, len(cands)) // highest cosine with a picked sentence
+	ws.redund = slices.Grow(ws.redund[:0], len(cands))[:len(cands)]
+	redund := ws.redund // highest cosine with a picked sentence
+	clear(redund)
 	for len(picked) < k && len(h) > 0 {
 		e := &h[0]
 		if int(e.upto) < len(picked) {

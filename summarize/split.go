@@ -6,11 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// splitParagraphs cuts plain text into paragraphs at line breaks. A line
-// break inside a paragraph is as good a boundary as any: feeds and the
-// evaluation data put one paragraph on a line.
-func splitParagraphs(text string) []string {
-	var out []string
+// splitParagraphs appends the paragraphs of plain text to out, cut at
+// line breaks. A line break inside a paragraph is as good a boundary as
+// any: feeds and the evaluation data put one paragraph on a line.
+func splitParagraphs(text string, out []string) []string {
 	for len(text) > 0 {
 		line := text
 		if i := strings.IndexByte(text, '\n'); i >= 0 {

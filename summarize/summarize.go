@@ -117,7 +117,7 @@ const maxKeywords = 10
 // Summarize does before cleaning. The evaluation's Lead-3 uses it.
 func Split(text string) []string {
 	var out []string
-	for _, p := range splitParagraphs(text) {
+	for _, p := range splitParagraphs(text, nil) {
 		out = splitSentences(p, out)
 	}
 	return out
@@ -157,6 +157,19 @@ type workspace struct {
 	terms      []int32
 	covered    []bool  // term id → in a picked sentence, for selectSentences
 	sumNorm    float64 // 1 / the richest sentence's frequency sum, from score
+
+	// Per-article scratch, kept for the next article (cleared of strings
+	// when the article is done, so no text outlives its call).
+	paras, raw []string
+	rawUsed    int // how much of raw holds strings
+	sents      []sent
+	cands      []*sent
+	ends       []int
+	sets       []int32
+	floats     []float64 // score's four per-candidate vectors
+	order      []*sent   // selectSentences
+	heap       mmrHeap
+	redund     []float64
 }
 
 // idle holds the workspaces not in use, at most 2·GOMAXPROCS of them, most
@@ -182,12 +195,30 @@ func getWorkspace() *workspace {
 }
 
 func putWorkspace(ws *workspace) {
+	ws.release()
 	idle.Lock()
 	defer idle.Unlock()
 	if len(idle.list) < 2*runtime.GOMAXPROCS(0) {
 		idle.list = append(idle.list, ws)
 	}
 }
+
+// release forgets the article: the scratch buffers keep no string of it
+// (only what this article wrote is cleared, so the cost stays linear in its
+// length), and buffers a very long article grew are dropped.
+func (ws *workspace) release() {
+	clear(ws.paras)
+	clear(ws.raw[:ws.rawUsed])
+	clear(ws.sents)
+	ws.rawUsed = 0
+	if cap(ws.sents) > maxKeptSents {
+		ws.paras, ws.raw, ws.sents, ws.cands, ws.ends, ws.sets = nil, nil, nil, nil, nil, nil
+		ws.floats, ws.order, ws.heap, ws.redund = nil, nil, nil, nil
+	}
+}
+
+// maxKeptSents bounds the scratch a workspace keeps between articles.
+const maxKeptSents = 4096
 
 func (ws *workspace) reset() {
 	if ws.vocab.full() || len(ws.vocab.slots) == 0 {
@@ -241,10 +272,11 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	ws.reset()
 
 	// Split and clean.
-	var sents []sent
+	sents := ws.sents[:0]
 	stats := Stats{WordsBefore: wordsBefore}
-	var raw []string
-	for pi, p := range splitParagraphs(text) {
+	raw := ws.raw[:0]
+	ws.paras = splitParagraphs(text, ws.paras[:0])
+	for pi, p := range ws.paras {
 		if pi == 0 && title != "" && len(p) <= 2*len(title)+8 && sameWords(p, title) {
 			// The text opens with its own headline: the title, not a sentence.
 			_, w := scanText(p)
@@ -252,6 +284,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 			continue
 		}
 		raw = splitSentences(p, raw[:0])
+		ws.rawUsed = max(ws.rawUsed, len(raw))
 		for si, s := range raw {
 			stats.SentencesTotal++
 			c := stripTrailingCredit(stripDateline(s))
@@ -261,12 +294,13 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 			sents = append(sents, sent{text: c, para: pi, firstInPar: si == 0, pos: stats.SentencesTotal - 1})
 		}
 	}
+	ws.sents, ws.raw = sents, raw
 
 	// Words, then the language, then terms: each distinct word is looked up
 	// once per article. Sentences without a word go.
 	ws.terms, _ = ws.splitWords(title, ws.terms)
 	titleEnd := len(ws.terms)
-	ends := make([]int, 0, len(sents))
+	ends := ws.ends[:0]
 	kept := sents[:0]
 	for _, s := range sents {
 		start := len(ws.terms)
@@ -278,7 +312,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 		kept = append(kept, s)
 		ends = append(ends, len(ws.terms))
 	}
-	sents = kept
+	sents, ws.ends = kept, ends
 	if len(sents) == 0 {
 		return Summary{}, ErrNoText
 	}
@@ -297,7 +331,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 		start = ends[i]
 	}
 	// The sets share one backing array: one allocation per article.
-	setBuf := make([]int32, 0, len(ws.terms)-titleEnd)
+	setBuf := slices.Grow(ws.sets[:0], len(ws.terms)-titleEnd)
 	for i := range sents {
 		start := len(setBuf)
 		setBuf = append(setBuf, sents[i].terms...)
@@ -308,6 +342,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 		sents[i].set = set[:len(set):len(set)]
 		sents[i].sig = signature(sents[i].set)
 	}
+	ws.sets = setBuf
 
 	// Candidates: long enough, and not a near copy of an earlier sentence.
 	// When that leaves fewer than asked for, short ones are let in too.
@@ -317,10 +352,11 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	}
 	// The rule does not depend on k up to MaxRanked, so that the ranking
 	// serves every length up to it.
-	cands := candidates(sents, minWords, nil)
+	cands := candidates(sents, minWords, ws.cands[:0])
 	if opts.Ratio <= 0 && len(cands) < max(k, MaxRanked) {
 		cands = candidates(sents, 1, cands[:0])
 	}
+	ws.cands = cands
 	if opts.Ratio > 0 {
 		k = max(1, int(math.Round(opts.Ratio*float64(len(cands)))))
 	}
