@@ -2,14 +2,11 @@ package bot
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"newsbot/bot/discordtest"
 	"newsbot/store"
-	"newsbot/store/sqlite"
 )
 
 // TestDailyLimitCountsMessagesNotStoryJoins: a subscription at its daily
@@ -19,17 +16,8 @@ import (
 // the real discordgo client and the Discord double are used.
 func TestDailyLimitCountsMessagesNotStoryJoins(t *testing.T) {
 	ctx := context.Background()
-	dc := discordtest.New(t)
-	guild := dc.AddGuild("Newsroom")
-	channel := dc.AddChannel(guild.ID, "news")
-	session := testSession(t, dc)
-	clk := &testClock{t: time.Now()}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "limit.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = clk.Now
+	r := newRig(t)
+	dc, guild, channel, session, clk, st := r.dc, r.guild, r.channel, r.session, r.clk, r.st
 
 	subs := map[string]store.Subscription{}
 	for _, name := range []string{"wire", "daily"} {

@@ -46,18 +46,8 @@ func (storeDown) MarkPosted(context.Context, int64, string, time.Time) error {
 // nonces at once, as Discord does after a few minutes.
 func TestPostedDuringAnOutageIsNeverPostedAgain(t *testing.T) {
 	ctx := context.Background()
-	dc := discordtest.New(t, discordtest.WithNonceWindow(time.Nanosecond))
-	guild := dc.AddGuild("Newsroom")
-	channel := dc.AddChannel(guild.ID, "news")
-	session := testSession(t, dc)
-
-	clk := &testClock{t: time.Now()}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "outage.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = clk.Now
+	r := newRig(t, discordtest.WithNonceWindow(time.Nanosecond))
+	dc, guild, channel, session, clk, st := r.dc, r.guild, r.channel, r.session, r.clk, r.st
 	sub, err := st.Subscribe(ctx, store.NewSubscription{GuildID: guild.ID, ChannelID: channel, Feed: store.Feed{URL: "https://wire.example/rss", Title: "Wire"}})
 	if err != nil {
 		t.Fatal(err)
@@ -115,22 +105,41 @@ func testSession(t *testing.T, dc *discordtest.Server) *discordgo.Session {
 	return s
 }
 
+// rig is a newsroom on the Discord double (one guild, one channel), a
+// discordgo session talking to it, a test clock and a real SQLite store
+// on that clock: what the deliverer tests against real parts share.
+type rig struct {
+	dc      *discordtest.Server
+	guild   discordtest.Guild
+	channel string
+	session *discordgo.Session
+	clk     *testClock
+	st      *sqlite.Store
+}
+
+func newRig(t *testing.T, opts ...discordtest.Option) *rig {
+	t.Helper()
+	dc := discordtest.New(t, opts...)
+	r := &rig{dc: dc, guild: dc.AddGuild("Newsroom"), clk: &testClock{t: time.Now()}}
+	r.channel = dc.AddChannel(r.guild.ID, "news")
+	r.session = testSession(t, dc)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Now = r.clk.Now
+	r.st = st
+	return r
+}
+
 // TestStoryEditCrashRepeatsTheEdit: an outlet joining a story edits the
 // story's post; if the process dies before recording it, the next claimer
 // edits again (the same content), and never posts.
 func TestStoryEditCrashRepeatsTheEdit(t *testing.T) {
 	ctx := context.Background()
-	dc := discordtest.New(t, discordtest.WithNonceWindow(time.Nanosecond))
-	guild := dc.AddGuild("Newsroom")
-	channel := dc.AddChannel(guild.ID, "news")
-	session := testSession(t, dc)
-	clk := &testClock{t: time.Now()}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "story.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = clk.Now
+	r := newRig(t, discordtest.WithNonceWindow(time.Nanosecond))
+	dc, guild, channel, session, clk, st := r.dc, r.guild, r.channel, r.session, r.clk, r.st
 	const story = "1/wire-a"
 	for i, name := range []string{"wire", "daily"} {
 		sub, err := st.Subscribe(ctx, store.NewSubscription{GuildID: guild.ID, ChannelID: channel,
