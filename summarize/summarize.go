@@ -725,7 +725,7 @@ func (ws *workspace) detectLanguage(wids []int32) *language {
 	sample := wids[:min(len(wids), detectWords)]
 	en := 0
 	for _, w := range sample[:min(len(sample), 100)] {
-		if ws.vocab.stopMask(ws.localVocab[w])&1 != 0 { // languages[0] is English
+		if ws.vocab.stopEnglish(ws.localVocab[w]) { // languages[0] is English
 			en++
 		}
 	}

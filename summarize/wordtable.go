@@ -25,14 +25,15 @@ const (
 	vocabMinSlots = 1 << 12
 	vocabMaxWords = 1 << 16
 	vocabMaxBytes = 4 << 20
-	stopKnown     = 1 << 15
+	stopKnown     = 1 << 15 // every language's bit is known
+	englishKnown  = 1 << 14 // the English bit (bit 0) is known
 )
 
 // wordInfo is what a vocab knows about a word, in one place so that
 // looking it up costs one cache miss, not three.
 type wordInfo struct {
 	gid  int32  // stem id (unique across languages), -1 for no content
-	stop uint16 // stopKnown | bit i for languages[i] counting it a stop word
+	stop uint16 // stopKnown, englishKnown | bit i for languages[i] counting it a stop word
 	lang int8   // index of the language gid is for, -1 for none
 }
 
@@ -154,6 +155,21 @@ func (v *vocab) stopMask(id int32) uint16 {
 	}
 	v.info[id].stop = m | stopKnown
 	return m
+}
+
+// stopEnglish reports whether English counts word id as a stop word, all
+// detectLanguage needs of most articles' words: the other ten languages'
+// lists are not looked up for them.
+func (v *vocab) stopEnglish(id int32) bool {
+	m := v.info[id].stop
+	if m&(stopKnown|englishKnown) == 0 {
+		if languages[0].stop(string(v.bytes(id))) {
+			m |= 1
+		}
+		m |= englishKnown
+		v.info[id].stop = m
+	}
+	return m&1 != 0
 }
 
 // term returns the stem id word id stands for in language l, or -1 for a
