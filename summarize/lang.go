@@ -54,7 +54,7 @@ var (
 )
 
 var languages = []*language{
-	{code: "en", stem: stemEnglish, stop: func(w string) bool { return english.IsStopWord(w) || extraEnglishStop(w) }},
+	{code: "en", stem: english.Stem, stop: func(w string) bool { return english.IsStopWord(w) || extraEnglishStop(w) }},
 	{code: "es", stem: spanish.Stem, stop: spanish.IsStopWord},
 	// French words keep their elided article or pronoun when split
 	// ("l'homme", "qu'il"): stemmed and looked up without it.
