@@ -33,7 +33,8 @@
 //     the same post by the bot or by the channel's webhook (its author is
 //     the webhook, its webhook_id the webhook's id), so a post made either
 //     way (say as the bot while Manage Webhooks was missing, then through
-//     the webhook) is found. Only answers that prove nothing was posted
+//     the webhook) is found, and so is a post by a webhook the channel had
+//     before (deleted by a moderator and replaced meanwhile). Only answers that prove nothing was posted
 //     lead to a second execute at once: 404 Unknown Webhook (10015, deleted
 //     by a moderator) and 401 Invalid Webhook Token make the bot forget the
 //     webhook, create a new one once, and execute again.
@@ -86,6 +87,7 @@ type TargetStore interface {
 	ChannelWebhook(ctx context.Context, channelID string) (store.Webhook, error)
 	SaveWebhook(ctx context.Context, w store.Webhook) error
 	ForgetWebhook(ctx context.Context, channelID, webhookID string) error
+	PastWebhooks(ctx context.Context, channelID string) ([]string, error)
 	AddThreadStart(ctx context.Context, ts store.ThreadStart) error
 	DueThreadStarts(ctx context.Context, now time.Time, limit int) ([]store.ThreadStart, error)
 	RetryThreadStart(ctx context.Context, deliveryID int64, retryAt time.Time, reason string) error
@@ -282,8 +284,10 @@ func (p deliveryPoster) find(ctx context.Context, channelID string, m message, s
 	return id, err
 }
 
-// authors are who may have posted a delivery in a channel: the bot, and
-// the channel's webhook if the bot holds one.
+// authors are who may have posted a delivery in a channel: the bot, the
+// channel's webhook if the bot holds one, and the webhooks it held before.
+// An attempt may have posted through a webhook that a moderator deleted
+// and another delivery replaced before this retry.
 func (p targetPoster) authors(ctx context.Context, channelID string) ([]string, error) {
 	authors := []string{p.self()}
 	wh, err := p.t.store.ChannelWebhook(ctx, channelID)
@@ -293,7 +297,11 @@ func (p targetPoster) authors(ctx context.Context, channelID string) ([]string, 
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, fmt.Errorf("read the webhook of channel %s: %w", channelID, err)
 	}
-	return authors, nil
+	past, err := p.t.store.PastWebhooks(ctx, channelID)
+	if err != nil {
+		return nil, fmt.Errorf("read the past webhooks of channel %s: %w", channelID, err)
+	}
+	return append(authors, past...), nil
 }
 
 // messageChannel is where a post's message lives: a forum post's in its

@@ -269,6 +269,60 @@ func TestWebhookRecreatedOnceAndEditedByItsRoute(t *testing.T) {
 	}
 }
 
+// TestUnrecordedWebhookPostFoundAfterTheWebhookIsReplaced: a post made
+// through the channel's webhook is not recorded; a moderator deletes the
+// webhook and another subscription of the channel replaces it before the
+// retry. The retry still finds the post (its author is the old webhook)
+// and records it instead of posting the article twice.
+func TestUnrecordedWebhookPostFoundAfterTheWebhookIsReplaced(t *testing.T) {
+	ctx := context.Background()
+	w := newTargetWorld(t, false, store.Rules{WebhookName: "Reuters"})
+	w.publish(t, "a1", "Quake hits the coast")
+	w.round(t, storeDown{w.st}, "p1")
+	old := w.dc.Webhooks(w.channel)
+	if len(old) != 1 || len(w.dc.Messages(w.channel)) != 1 {
+		t.Fatalf("after the unrecorded post: %d webhooks, %d messages", len(old), len(w.dc.Messages(w.channel)))
+	}
+	w.dc.DeleteWebhook(old[0].ID)
+	// The first process still holds the delivery (say it is waiting out
+	// the store's outage).
+	if ds, err := w.st.ClaimDeliveries(ctx, store.ClaimOptions{Owner: "p1", Now: w.clk.Now(), Limit: 1, Lease: time.Hour}); err != nil || len(ds) != 1 {
+		t.Fatalf("hold the first delivery: %d claimed, %v", len(ds), err)
+	}
+
+	// Another subscription of the channel posts meanwhile: the webhook is
+	// gone, so it makes a new one.
+	other, err := w.st.Subscribe(ctx, store.NewSubscription{GuildID: w.guild.ID, ChannelID: w.channel,
+		Feed: store.Feed{URL: "https://daily.example/rss", Title: "The Daily"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.st.SaveRules(ctx, w.guild.ID, other.ID, store.Rules{WebhookName: "Daily"}); err != nil {
+		t.Fatal(err)
+	}
+	b := store.Article{Identity: "b1", Link: "https://daily.example/b1", Title: "Council opens a library",
+		Summary: []string{"The new library opened on Monday."}, Published: w.clk.Now()}
+	if _, err := w.st.RecordPoll(ctx, store.PollResult{FeedID: other.FeedID, Articles: []store.Article{b}, PolledAt: w.clk.Now(), NextPollAt: w.clk.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	w.round(t, w.st, "p3")
+	now := w.dc.Webhooks(w.channel)
+	if len(now) != 1 || now[0].ID == old[0].ID || len(w.dc.Messages(w.channel)) != 2 {
+		t.Fatalf("after the other subscription's post: webhooks %+v, %d messages", now, len(w.dc.Messages(w.channel)))
+	}
+
+	// Long after, the first delivery is retried.
+	w.clk.Add(2 * time.Hour)
+	w.round(t, w.st, "p2")
+	msgs := w.dc.Messages(w.channel)
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages after the retry, want 2: the article was posted again", len(msgs))
+	}
+	if d := w.delivery(t); d.State != store.DeliveryPosted || d.MessageID != msgs[0].ID {
+		t.Fatalf("delivery %+v, want posted as the first message %s", d, msgs[0].ID)
+	}
+}
+
 // TestWebhookWithoutPermissionPostsAsTheBot: without Manage Webhooks the
 // post goes out as the bot, said once in the log.
 func TestWebhookWithoutPermissionPostsAsTheBot(t *testing.T) {

@@ -253,6 +253,12 @@ type Webhook struct {
 	CreatedAt time.Time
 }
 
+// MaxPastWebhooks bounds the earlier webhooks of a channel that
+// PastWebhooks returns: a channel loses its webhook only when a moderator
+// deletes it, and a delivery waits for a retry minutes or hours, not
+// through many such losses.
+const MaxPastWebhooks = 10
+
 // ThreadStart is a thread still to be started on a posted message: the
 // second Discord action of a delivery whose subscription starts a thread on
 // each post, kept when the start failed for now so that it is retried
@@ -373,6 +379,10 @@ type Store interface {
 	// ForgetWebhook deletes the channel's webhook if it is still webhookID
 	// (Discord said it is gone), so a newer one saved meanwhile stays.
 	ForgetWebhook(ctx context.Context, channelID, webhookID string) error
+	// PastWebhooks returns the ids of the channel's earlier webhooks (forgotten
+	// or replaced), newest first, at most MaxPastWebhooks: a post one of
+	// them made may be what a retried delivery must find.
+	PastWebhooks(ctx context.Context, channelID string) ([]string, error)
 	// AddThreadStart records a thread to start later, at most one per
 	// delivery (a second add keeps the first).
 	AddThreadStart(ctx context.Context, ts ThreadStart) error

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"newsbot/store"
 )
 
@@ -19,21 +21,54 @@ func (s *Store) ChannelWebhook(ctx context.Context, channelID string) (store.Web
 	return w, nil
 }
 
-// SaveWebhook records a channel's webhook, replacing the one it had.
+// SaveWebhook records a channel's webhook, replacing the one it had, which
+// is kept among the channel's past webhooks.
 func (s *Store) SaveWebhook(ctx context.Context, w store.Webhook) error {
 	if w.CreatedAt.IsZero() {
 		w.CreatedAt = s.now()
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO webhooks (channel_id, webhook_id, token, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (channel_id) DO UPDATE SET webhook_id = excluded.webhook_id, token = excluded.token, created_at = excluded.created_at`,
-		clean(w.ChannelID), clean(w.ID), clean(w.Token), w.CreatedAt.UTC())
-	return wrap("save webhook", err)
+	return wrap("save webhook", s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := retireWebhook(ctx, tx, clean(w.ChannelID), "webhook_id <> $3", clean(w.ID), s.now()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO webhooks (channel_id, webhook_id, token, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (channel_id) DO UPDATE SET webhook_id = excluded.webhook_id, token = excluded.token, created_at = excluded.created_at`,
+			clean(w.ChannelID), clean(w.ID), clean(w.Token), w.CreatedAt.UTC())
+		return err
+	}))
 }
 
-// ForgetWebhook deletes a channel's webhook if it is still webhookID.
+// ForgetWebhook deletes a channel's webhook if it is still webhookID, and
+// keeps it among the channel's past webhooks.
 func (s *Store) ForgetWebhook(ctx context.Context, channelID, webhookID string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM webhooks WHERE channel_id = $1 AND webhook_id = $2`, clean(channelID), clean(webhookID))
-	return wrap("forget webhook", err)
+	return wrap("forget webhook", s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := retireWebhook(ctx, tx, clean(channelID), "webhook_id = $3", clean(webhookID), s.now()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM webhooks WHERE channel_id = $1 AND webhook_id = $2`, clean(channelID), clean(webhookID))
+		return err
+	}))
+}
+
+// retireWebhook copies the channel's webhook, if it matches cond (on $3,
+// webhookID), to its past webhooks.
+func retireWebhook(ctx context.Context, tx pgx.Tx, channelID, cond, webhookID string, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO past_webhooks (channel_id, webhook_id, retired_at)
+		SELECT channel_id, webhook_id, $1::timestamptz FROM webhooks WHERE channel_id = $2 AND `+cond+`
+		ON CONFLICT DO NOTHING`, at, channelID, webhookID)
+	return err
+}
+
+// PastWebhooks returns the ids of the webhooks the bot held in a channel
+// before its current one, newest first (at most store.MaxPastWebhooks).
+func (s *Store) PastWebhooks(ctx context.Context, channelID string) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT webhook_id FROM past_webhooks WHERE channel_id = $1
+		ORDER BY retired_at DESC, webhook_id LIMIT $2`, clean(channelID), store.MaxPastWebhooks)
+	if err != nil {
+		return nil, wrap("past webhooks", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, wrap("past webhooks", err)
 }
 
 // AddThreadStart records a thread to start later; a delivery has at most

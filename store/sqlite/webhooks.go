@@ -21,12 +21,16 @@ func (s *Store) ChannelWebhook(ctx context.Context, channelID string) (store.Web
 	return w, nil
 }
 
-// SaveWebhook records a channel's webhook, replacing the one it had.
+// SaveWebhook records a channel's webhook, replacing the one it had, which
+// is kept among the channel's past webhooks.
 func (s *Store) SaveWebhook(ctx context.Context, w store.Webhook) error {
 	if w.CreatedAt.IsZero() {
 		w.CreatedAt = s.now()
 	}
 	return wrap("save webhook", s.write(ctx, func(tx *sql.Tx) error {
+		if err := retireWebhook(ctx, tx, w.ChannelID, "webhook_id <> ?", w.ID, s.now()); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO webhooks (channel_id, webhook_id, token, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (channel_id) DO UPDATE SET webhook_id = excluded.webhook_id, token = excluded.token, created_at = excluded.created_at`,
 			w.ChannelID, w.ID, w.Token, ts(w.CreatedAt))
@@ -34,12 +38,45 @@ func (s *Store) SaveWebhook(ctx context.Context, w store.Webhook) error {
 	}))
 }
 
-// ForgetWebhook deletes a channel's webhook if it is still webhookID.
+// ForgetWebhook deletes a channel's webhook if it is still webhookID, and
+// keeps it among the channel's past webhooks.
 func (s *Store) ForgetWebhook(ctx context.Context, channelID, webhookID string) error {
 	return wrap("forget webhook", s.write(ctx, func(tx *sql.Tx) error {
+		if err := retireWebhook(ctx, tx, channelID, "webhook_id = ?", webhookID, s.now()); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM webhooks WHERE channel_id = ? AND webhook_id = ?`, channelID, webhookID)
 		return err
 	}))
+}
+
+// retireWebhook copies the channel's webhook, if it matches cond, to its
+// past webhooks.
+func retireWebhook(ctx context.Context, tx *sql.Tx, channelID, cond, webhookID string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO past_webhooks (channel_id, webhook_id, retired_at)
+		SELECT channel_id, webhook_id, ? FROM webhooks WHERE channel_id = ? AND `+cond+`
+		ON CONFLICT DO NOTHING`, ts(at), channelID, webhookID)
+	return err
+}
+
+// PastWebhooks returns the ids of the webhooks the bot held in a channel
+// before its current one, newest first (at most store.MaxPastWebhooks).
+func (s *Store) PastWebhooks(ctx context.Context, channelID string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT webhook_id FROM past_webhooks WHERE channel_id = ?
+		ORDER BY retired_at DESC, webhook_id LIMIT ?`, channelID, store.MaxPastWebhooks)
+	if err != nil {
+		return nil, wrap("past webhooks", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap("past webhooks", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, wrap("past webhooks", rows.Err())
 }
 
 // AddThreadStart records a thread to start later; a delivery has at most

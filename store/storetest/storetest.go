@@ -113,6 +113,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PostedSince", testPostedSince},
 		{"MarkDropped", testMarkDropped},
 		{"Webhooks", testWebhooks},
+		{"PastWebhooks", testPastWebhooks},
 		{"ThreadStarts", testThreadStarts},
 	}
 	for _, tc := range tests {

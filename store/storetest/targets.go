@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"newsbot/store"
@@ -58,6 +60,71 @@ func testWebhooks(e *env) {
 	}
 	if got, err := e.st.ChannelWebhook(e.ctx, "c3"); err != nil || got.CreatedAt.IsZero() {
 		t.Fatalf("webhook saved without a time = %+v, %v", got, err)
+	}
+}
+
+// testPastWebhooks: a webhook replaced by a save or forgotten is kept
+// among the channel's past webhooks, newest first and at most
+// store.MaxPastWebhooks; forgetting one that is no longer current, or
+// saving the current one again, retires nothing.
+func testPastWebhooks(e *env) {
+	t := e.t
+	past := func(channel string) []string {
+		t.Helper()
+		ids, err := e.st.PastWebhooks(e.ctx, channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	tick := func() {
+		if e.clock != nil {
+			e.clock.Set(e.clock.Now().Add(time.Minute))
+		}
+	}
+	save := func(channel, id string) {
+		t.Helper()
+		tick()
+		if err := e.st.SaveWebhook(e.ctx, store.Webhook{ChannelID: channel, ID: id, Token: "tok-" + id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids := past("c1"); len(ids) != 0 {
+		t.Fatalf("past webhooks of a new channel = %v", ids)
+	}
+	save("c1", "w1")
+	save("c1", "w1") // saved again: still current
+	save("c2", "x1")
+	if ids := past("c1"); len(ids) != 0 {
+		t.Fatalf("past webhooks with only the current one = %v", ids)
+	}
+	save("c1", "w2")
+	tick()
+	if err := e.st.ForgetWebhook(e.ctx, "c1", "w1"); err != nil { // no longer current
+		t.Fatal(err)
+	}
+	if ids := past("c1"); !slices.Equal(ids, []string{"w1"}) {
+		t.Fatalf("after a replace = %v, want [w1]", ids)
+	}
+	tick()
+	if err := e.st.ForgetWebhook(e.ctx, "c1", "w2"); err != nil {
+		t.Fatal(err)
+	}
+	if ids := past("c1"); !slices.Equal(ids, []string{"w2", "w1"}) {
+		t.Fatalf("after a forget = %v, want [w2 w1]", ids)
+	}
+	if ids := past("c2"); len(ids) != 0 {
+		t.Fatalf("another channel's past webhooks = %v", ids)
+	}
+	if e.clock == nil {
+		return // the bound's order needs the clock
+	}
+	for i := 3; i < 3+store.MaxPastWebhooks; i++ {
+		save("c1", fmt.Sprint("w", i))
+	}
+	ids := past("c1")
+	if len(ids) != store.MaxPastWebhooks || ids[0] != fmt.Sprint("w", 1+store.MaxPastWebhooks) {
+		t.Fatalf("past webhooks after many = %v, want the newest %d", ids, store.MaxPastWebhooks)
 	}
 }
 
