@@ -199,10 +199,32 @@ func (t *term) idfAt(n float64) float64 {
 // half a percent of n moves idf by less than a thousandth of a term's weight.
 const idfSlack = 0.005
 
+// posting is an article of a term's list, by its slot: postings hold no
+// pointers, so the collector need not scan them, and the walk of postings
+// reads the slots' dense table rather than articles spread over the heap.
 type posting struct {
-	d    *doc
+	slot int32
 	w    float32
-	head bool // a word of d's headline
+	head bool // a word of the article's headline
+}
+
+// slot is an article's entry in Matcher.slots. A slot is reused only once
+// no posting refers to it any more, so a posting's slot is always its own
+// article's, live or removed.
+type slot struct {
+	d    *doc  // nil once the article was removed
+	refs int32 // postings that refer to the slot
+
+	// Scratch of the assignment in progress, valid when epoch is current:
+	// the dot product with the article being assigned over the terms
+	// walked, the sum of the squares of its terms, the rank, and the
+	// idf of the words of the article's headline found in d (hq) and of
+	// d's headline found in the article (hd).
+	epoch   uint32
+	dot, sq float32
+	rank    float32
+	hq, hd  float32
+	norm    float32 // d's norm, with the idf of a window of d.normN stories at assignment d.normEpoch
 }
 
 type docTerm struct {
@@ -217,22 +239,12 @@ type doc struct {
 	st                    *story
 	at                    time.Time // publication time, or the newest seen when it had none
 	terms                 []docTerm
-	nHead                 int     // the headline's words are among terms[:nHead]
-	text                  bool    // d has text beyond its headline
-	norm                  float32 // with the idf of a window of normN stories at assignment normEpoch
-	normN                 float64
+	nHead                 int  // the headline's words are among terms[:nHead]
+	text                  bool // d has text beyond its headline
+	slot                  int32
+	normN                 float64 // see slot.norm
 	normEpoch             uint32
 	dead                  bool
-
-	// Scratch of the assignment in progress, valid when epoch is current:
-	// the dot product with the article being assigned over the terms
-	// walked, the sum of the squares of its terms, the rank, and the
-	// idf of the words of the article's headline found in d (hq) and of
-	// d's headline found in the article (hd).
-	epoch   uint32
-	dot, sq float32
-	rank    float32
-	hq, hd  float32
 }
 
 type story struct {
@@ -278,9 +290,11 @@ type Matcher struct {
 	byTime    docHeap
 	newest    time.Time
 	epoch     uint32
+	slots     []slot  // the window's articles, and removed ones that postings still refer to
+	free      []int32 // slots no posting refers to
 
 	toks    []token        // scratch
-	touched []*doc         // scratch
+	touched []int32        // scratch: slots
 	index   map[string]int // scratch of features: key → index
 	boost   []float32      // scratch of features
 	keyBuf  []byte         // scratch of phrase
@@ -455,6 +469,7 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 	// independent of the window's size.
 	slices.SortFunc(q, func(x, y qterm) int { return cmp.Compare(x.t.sdf, y.t.sdf) })
 	touched := m.touched[:0]
+	slots := m.slots
 	walked := 0
 	for _, qt := range q {
 		if walked >= maxWalk || qt.t.sdf > maxSDF {
@@ -462,27 +477,28 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 		}
 		walked += len(qt.t.post)
 		for _, p := range qt.t.post {
-			d := p.d
-			if d.dead {
-				continue
+			sl := &slots[p.slot]
+			if sl.d == nil {
+				continue // removed
 			}
-			if d.epoch != ep {
-				d.epoch, d.dot, d.sq, d.hq, d.hd = ep, 0, 0, 0, 0
-				touched = append(touched, d)
+			if sl.epoch != ep {
+				sl.epoch, sl.dot, sl.sq, sl.hq, sl.hd = ep, 0, 0, 0, 0
+				touched = append(touched, p.slot)
 			}
 			c := qt.w * p.w * qt.idf2
-			d.dot += c
-			d.sq += c * c
+			sl.dot += c
+			sl.sq += c * c
 			if qt.head {
-				d.hq += qt.idf
+				sl.hq += qt.idf
 			}
 			if p.head {
-				d.hd += qt.idf
+				sl.hd += qt.idf
 			}
 		}
 	}
 	m.touched = touched[:0]
-	for _, d := range topCandidates(touched, m.o.Candidates) {
+	for _, i := range topCandidates(slots, touched, m.o.Candidates) {
+		d := slots[i].d
 		dt := at.Sub(d.at)
 		if dt < 0 {
 			dt = -dt
@@ -545,30 +561,30 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 	return best, near, update
 }
 
-// topCandidates moves the k articles of ds with the highest share of their
-// weight matched by rare terms to its front and returns them. A bounded
-// selection, since the articles touched can run into the thousands and
-// only k are wanted.
-func topCandidates(ds []*doc, k int) []*doc {
-	for _, d := range ds {
-		d.rank = d.dot / d.norm
+// topCandidates moves the k articles of ds (slots) with the highest share
+// of their weight matched by rare terms to its front and returns them. A
+// bounded selection, since the articles touched can run into the thousands
+// and only k are wanted.
+func topCandidates(slots []slot, ds []int32, k int) []int32 {
+	for _, i := range ds {
+		slots[i].rank = slots[i].dot / slots[i].norm
 	}
 	if len(ds) <= k {
 		return ds
 	}
 	lo := 0 // index of the lowest ranked among ds[:k]
 	for i := 1; i < k; i++ {
-		if ds[i].rank < ds[lo].rank {
+		if slots[ds[i]].rank < slots[ds[lo]].rank {
 			lo = i
 		}
 	}
 	for i := k; i < len(ds); i++ {
-		if ds[i].rank <= ds[lo].rank {
+		if slots[ds[i]].rank <= slots[ds[lo]].rank {
 			continue
 		}
 		ds[lo], ds[i] = ds[i], ds[lo]
 		for j := 0; j < k; j++ {
-			if ds[j].rank < ds[lo].rank {
+			if slots[ds[j]].rank < slots[ds[lo]].rank {
 				lo = j
 			}
 		}
@@ -598,7 +614,8 @@ func (m *Matcher) headCover(d *doc, n float64, maxSDF int32, qhead float64) floa
 	if qhead == 0 || dhead == 0 {
 		return 0
 	}
-	return min(float64(d.hq)/qhead, float64(d.hd)/dhead)
+	sl := &m.slots[d.slot]
+	return min(float64(sl.hq)/qhead, float64(sl.hd)/dhead)
 }
 
 // join is the similarity from which a story with closest article d is
@@ -620,23 +637,24 @@ const fullLength = 40
 // d's norm is recomputed only when it may have gone stale (the window's size
 // moved, or it is old), since that means visiting the idf of every term of d.
 func (m *Matcher) similarity(d *doc, ep uint32, n, qnorm float64) (cos, sim float64) {
+	sl := &m.slots[d.slot]
 	if math.Abs(n-d.normN) > normSlack*n || ep-d.normEpoch > normAge {
 		var norm float64
 		for _, dt := range d.terms {
 			w := float64(dt.w) * dt.t.idfAt(n)
 			norm += w * w
 		}
-		d.norm, d.normN, d.normEpoch = float32(math.Sqrt(norm)), n, ep
-		if d.norm == 0 {
-			d.norm = 1
+		sl.norm, d.normN, d.normEpoch = float32(math.Sqrt(norm)), n, ep
+		if sl.norm == 0 {
+			sl.norm = 1
 		}
 	}
-	if d.dot == 0 {
+	if sl.dot == 0 {
 		return 0, 0
 	}
-	dot := float64(d.dot)
-	cos = min(1, dot/(qnorm*float64(d.norm)))
-	shared := dot * dot / float64(d.sq)
+	dot := float64(sl.dot)
+	cos = min(1, dot/(qnorm*float64(sl.norm)))
+	shared := dot * dot / float64(sl.sq)
 	return cos, cos * shared / (shared + m.o.Breadth)
 }
 
@@ -685,6 +703,7 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 		m.remove(old)
 	}
 	d := &doc{id: a.ID, feed: a.Feed, link: a.Link, story: st, at: at, terms: make([]docTerm, 0, len(feats))}
+	d.slot = m.newSlot(d, len(feats))
 	s := m.stories[st]
 	if s == nil {
 		s = &story{feeds: make(map[string]int), first: d, start: at}
@@ -718,9 +737,9 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 			s.count(t, 1)
 		}
 		if len(t.post) >= 2*int(t.df)+8 {
-			t.compact()
+			m.compact(t)
 		}
-		t.post = append(t.post, posting{d, f.w, f.head})
+		t.post = append(t.post, posting{d.slot, f.w, f.head})
 		d.terms = append(d.terms, docTerm{t, f.w, f.head})
 		if f.head {
 			d.nHead = len(d.terms)
@@ -729,9 +748,10 @@ func (m *Matcher) insert(a Article, at time.Time, st string, feats []feature) {
 		w := float64(f.w) * idf(n, t.sdf)
 		norm += w * w
 	}
-	d.norm, d.normN, d.normEpoch = float32(math.Sqrt(norm)), n, m.epoch
-	if d.norm == 0 {
-		d.norm = 1
+	sl := &m.slots[d.slot]
+	sl.norm, d.normN, d.normEpoch = float32(math.Sqrt(norm)), n, m.epoch
+	if sl.norm == 0 {
+		sl.norm = 1
 	}
 	m.docs[a.ID] = d
 	if a.Link != "" {
@@ -748,6 +768,10 @@ func (m *Matcher) remove(d *doc) {
 		return
 	}
 	d.dead = true
+	m.slots[d.slot].d = nil
+	if m.slots[d.slot].refs == 0 {
+		m.free = append(m.free, d.slot) // an article without terms
+	}
 	s := d.st
 	for _, dt := range d.terms {
 		t := dt.t
@@ -761,11 +785,14 @@ func (m *Matcher) remove(d *doc) {
 		}
 		if t.df <= 0 {
 			delete(m.terms, t.key)
+			for _, p := range t.post {
+				m.release(p.slot)
+			}
 			t.post = nil
 			continue
 		}
 		if len(t.post) >= 2*int(t.df)+8 {
-			t.compact()
+			m.compact(t)
 		}
 	}
 	if m.docs[d.id] == d {
@@ -791,15 +818,39 @@ func (m *Matcher) remove(d *doc) {
 	d.terms = nil
 }
 
-func (t *term) compact() {
+// compact drops the postings of removed articles from t's list.
+func (m *Matcher) compact(t *term) {
 	live := t.post[:0]
 	for _, p := range t.post {
-		if !p.d.dead {
+		if m.slots[p.slot].d != nil {
 			live = append(live, p)
+		} else {
+			m.release(p.slot)
 		}
 	}
-	clear(t.post[len(live):])
 	t.post = live
+}
+
+// newSlot returns a slot for d, referred to by the refs postings about to
+// be made.
+func (m *Matcher) newSlot(d *doc, refs int) int32 {
+	var i int32
+	if n := len(m.free); n > 0 {
+		i, m.free = m.free[n-1], m.free[:n-1]
+	} else {
+		i = int32(len(m.slots))
+		m.slots = append(m.slots, slot{})
+	}
+	m.slots[i] = slot{d: d, refs: int32(refs)}
+	return i
+}
+
+// release drops a posting's reference to slot i, which is free for
+// another article once no posting refers to it.
+func (m *Matcher) release(i int32) {
+	if m.slots[i].refs--; m.slots[i].refs == 0 {
+		m.free = append(m.free, i)
+	}
 }
 
 // docHeap orders the window's articles by publication time, oldest first.

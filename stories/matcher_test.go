@@ -309,18 +309,35 @@ func TestIndexConsistent(t *testing.T) {
 	if len(m.terms) != len(df) {
 		t.Errorf("idf table has %d terms, the window %d", len(m.terms), len(df))
 	}
+	refs := make([]int32, len(m.slots))
 	for key, tm := range m.terms {
 		if tm.df != df[tm] || tm.sdf != sdf[tm] {
 			t.Errorf("term %q: df %d sdf %d, recount %d %d", key, tm.df, tm.sdf, df[tm], sdf[tm])
 		}
 		live := 0
 		for _, p := range tm.post {
-			if !p.d.dead {
+			refs[p.slot]++
+			if d := m.slots[p.slot].d; d != nil {
 				live++
+				if d.slot != p.slot {
+					t.Errorf("term %q: posting of slot %d, whose article has slot %d", key, p.slot, d.slot)
+				}
 			}
 		}
 		if live != int(tm.df) || len(tm.post) > 2*int(tm.df)+8 {
 			t.Errorf("term %q: %d postings, %d live, df %d", key, len(tm.post), live, tm.df)
+		}
+	}
+	free := make(map[int32]bool)
+	for _, i := range m.free {
+		if free[i] {
+			t.Errorf("slot %d is free twice", i)
+		}
+		free[i] = true
+	}
+	for i, sl := range m.slots {
+		if sl.refs != refs[i] || free[int32(i)] != (sl.d == nil && sl.refs == 0) {
+			t.Errorf("slot %d: %d refs, %d postings, free %v, article %v", i, sl.refs, refs[i], free[int32(i)], sl.d != nil)
 		}
 	}
 	joined := 0
