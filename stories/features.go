@@ -35,7 +35,9 @@ const (
 )
 
 // features turns an article into weighted terms. It uses m's scratch buffers
-// and stem cache, so m.mu must be held.
+// and stem cache, so m.mu must be held, and the terms it returns are valid
+// until its next call: an assignment's features are copied into the window,
+// and a buffer per article would be most of what an assignment allocates.
 func (m *Matcher) features(a Article) []feature {
 	toks := tokenize(m.toks[:0], a.Title, true, maxTitleTokens)
 	nTitle := len(toks)
@@ -61,7 +63,7 @@ func (m *Matcher) features(a Article) []feature {
 		}
 		titleCase = words >= 3 && caps*10 >= words*6
 	}
-	feats := make([]feature, 0, len(toks))
+	feats := m.feats[:0]
 	index := m.index
 	clear(index)
 	boost := m.boost[:0]
@@ -144,6 +146,7 @@ func (m *Matcher) features(a Article) []feature {
 		}
 	}
 	m.boost = boost[:0]
+	m.feats = feats[:0]
 	return feats
 }
 

@@ -295,7 +295,9 @@ type Matcher struct {
 
 	toks    []token        // scratch
 	touched []int32        // scratch: slots
+	feats   []feature      // scratch of features: its result
 	index   map[string]int // scratch of features: key → index
+	q       []qterm        // scratch of best
 	boost   []float32      // scratch of features
 	keyBuf  []byte         // scratch of phrase
 }
@@ -398,6 +400,15 @@ func (m *Matcher) Assign(a Article) Match {
 	return r
 }
 
+// qterm is a term of the article being assigned, with its idf.
+type qterm struct {
+	t    *term
+	w    float32
+	idf2 float32
+	idf  float32
+	head bool
+}
+
 type scored struct {
 	d     *doc
 	score float64
@@ -428,14 +439,7 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 	maxSDF := int32(max(minCommonDF, commonShare*n))
 	var qnorm, qhead float64 // qhead: the idf of the headline's words
 	qheadOnly := true        // a headline without text
-	type qterm struct {
-		t    *term
-		w    float32
-		idf2 float32
-		idf  float32
-		head bool
-	}
-	q := make([]qterm, 0, len(feats))
+	q := m.q[:0]
 	for _, f := range feats {
 		t := f.t
 		idf := idf(n, 0)
@@ -454,6 +458,7 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 		}
 		q = append(q, qterm{t, f.w, float32(idf * idf), float32(idf), f.head})
 	}
+	m.q = q[:0]
 	if qnorm == 0 {
 		return
 	}
