@@ -2,6 +2,7 @@ package stories
 
 import (
 	"math"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -35,7 +36,7 @@ const (
 )
 
 // features turns an article into weighted terms. It uses m's scratch buffers
-// and stem cache, so m.mu must be held, and the terms it returns are valid
+// and word cache, so m.mu must be held, and the terms it returns are valid
 // until its next call: an assignment's features are copied into the window,
 // and a buffer per article would be most of what an assignment allocates.
 func (m *Matcher) features(a Article) []feature {
@@ -43,9 +44,26 @@ func (m *Matcher) features(a Article) []feature {
 	nTitle := len(toks)
 	toks = tokenize(toks, a.Text, false, nTitle+maxTextTokens)
 	m.toks = toks[:0]
-	lang := m.detect(toks)
+	// What is known of each word, looked up once: detect needs its stop
+	// words, the terms below its stem and its entry in the idf table.
+	ws := m.wordBuf[:0]
+	for _, t := range toks {
+		var wi *wordInfo
+		if !t.cjk && !t.num {
+			wi = m.word(t.word)
+		}
+		ws = append(ws, wi)
+	}
+	m.wordBuf = ws[:0]
+	lang := m.detect(toks, ws)
 	if lang == nil {
 		lang = m.byScript(toks)
+	}
+	var langBit uint16 // lang's bit in wordInfo.stops
+	for j, l := range m.langs {
+		if l == lang {
+			langBit = 1 << j
+		}
 	}
 	// A headline in Title Case capitalizes every word; only its acronyms
 	// are then known to be names.
@@ -83,21 +101,24 @@ func (m *Matcher) features(a Article) []feature {
 	for i, t := range toks {
 		head := t.title || (nTitle == 0 && i < headTokens)
 		key := t.word
+		var tm *term
 		b := float32(1)
 		switch {
 		case t.cjk:
+			tm = m.terms[key]
 		case t.num:
 			if !isYear(key) {
 				b = numberBoost
 			}
+			tm = m.terms[key]
 		default:
-			if utf8.RuneCountInString(key) < 2 || (lang != nil && lang.stop(key)) {
+			if utf8.RuneCountInString(key) < 2 || ws[i].stops&langBit != 0 {
 				continue
 			}
 			if t.acro || (t.cap && !t.first && !(t.title && titleCase) && (lang == nil || lang.capsAreNames)) {
 				b = nameBoost
 			}
-			key = m.stem(lang, key)
+			key, tm = m.termOf(ws[i], lang)
 			if key == "" {
 				continue
 			}
@@ -111,7 +132,7 @@ func (m *Matcher) features(a Article) []feature {
 		default:
 			w = restWeight
 		}
-		if j := add(key, nil, w, b); head {
+		if j := add(key, tm, w, b); head {
 			feats[j].head = true
 		} else {
 			feats[j].text = true
@@ -141,9 +162,6 @@ func (m *Matcher) features(a Article) []feature {
 			w = 1 + float32(math.Log(float64(w)))
 		}
 		feats[j].w = w * boost[j]
-		if feats[j].t == nil {
-			feats[j].t = m.terms[feats[j].key]
-		}
 	}
 	m.boost = boost[:0]
 	m.feats = feats[:0]
@@ -161,13 +179,59 @@ func (m *Matcher) phrase(x, y string) (string, *term) {
 	return string(b), nil
 }
 
-// stem maps a word to its term in lang, cached because snowball costs more
-// than everything else an assignment does.
-func (m *Matcher) stem(lang *language, w string) string {
-	cache := m.stems[lang]
-	if s, ok := cache[w]; ok {
-		return s
+// wordInfo is what the matcher knows of a word (lower case, unstemmed),
+// cached since most words of an article were seen before: one lookup stands
+// for the stop lists of every language, the stemmer, which costs more than
+// everything else an assignment does, and the idf table.
+type wordInfo struct {
+	word    string    // the word, a copy: a token's word may hold on to its article's text
+	stops   uint16    // the languages (bit i for m.langs[i]) the word is a stop word of
+	stemmed bool      // stem is the word's term in lang
+	lang    *language // nil: no language known, and the word is truncated
+	stem    string    // "": the word is no term (a stop word once stemmed)
+	t       *term     // stem's entry in the idf table when last looked up; stale once t.df is 0
+}
+
+// maxWords bounds the word cache; clearing it costs only recomputation.
+const maxWords = 200_000
+
+// word returns what is known of w, learning its stop lists if it is new.
+func (m *Matcher) word(w string) *wordInfo {
+	if wi := m.words[w]; wi != nil {
+		return wi
 	}
+	wi := &wordInfo{word: strings.Clone(w)}
+	for j, l := range m.langs {
+		if l.stop(w) {
+			wi.stops |= 1 << j
+		}
+	}
+	if len(m.words) >= maxWords {
+		clear(m.words)
+	}
+	m.words[wi.word] = wi
+	return wi
+}
+
+// termOf returns the term of wi's word in lang ("" for none) and its entry
+// in the idf table, if any. A term dropped from the table since it was
+// looked up has no articles left (t.df is 0), and a term of that key added
+// since is another, so a cached entry is used only while it has articles.
+func (m *Matcher) termOf(wi *wordInfo, lang *language) (string, *term) {
+	if !wi.stemmed || wi.lang != lang {
+		wi.stemmed, wi.lang, wi.stem, wi.t = true, lang, stem(lang, wi.word), nil
+	}
+	if wi.stem == "" {
+		return "", nil
+	}
+	if wi.t == nil || wi.t.df <= 0 {
+		wi.t = m.terms[wi.stem]
+	}
+	return wi.stem, wi.t
+}
+
+// stem maps a word to its term in lang, "" for none.
+func stem(lang *language, w string) string {
 	s := w
 	switch {
 	case lang == nil:
@@ -180,11 +244,6 @@ func (m *Matcher) stem(lang *language, w string) string {
 	if lang != nil && lang.stop(s) {
 		s = ""
 	}
-	if cache == nil || len(cache) >= maxStems {
-		cache = make(map[string]string)
-		m.stems[lang] = cache
-	}
-	cache[w] = s
 	return s
 }
 

@@ -278,45 +278,41 @@ func (s *story) count(t *term, k int32) {
 // methods hold a mutex, since the bot's pollers may assign from several
 // goroutines and one assignment takes well under a millisecond.
 type Matcher struct {
-	mu        sync.Mutex
-	o         Options
-	langs     []*language
-	stems     map[*language]map[string]string // word → term per language; dropped when full
-	stopMasks map[string]uint16               // word → languages it is a stop word of; cleared when full
-	terms     map[string]*term
-	docs      map[string]*doc
-	links     map[string]*doc // feed + "\x00" + link
-	stories   map[string]*story
-	byTime    docHeap
-	newest    time.Time
-	epoch     uint32
-	slots     []slot  // the window's articles, and removed ones that postings still refer to
-	free      []int32 // slots no posting refers to
+	mu      sync.Mutex
+	o       Options
+	langs   []*language
+	words   map[string]*wordInfo // cleared when full
+	terms   map[string]*term
+	docs    map[string]*doc
+	links   map[string]*doc // feed + "\x00" + link
+	stories map[string]*story
+	byTime  docHeap
+	newest  time.Time
+	epoch   uint32
+	slots   []slot  // the window's articles, and removed ones that postings still refer to
+	free    []int32 // slots no posting refers to
 
 	toks    []token        // scratch
 	touched []int32        // scratch: slots
 	feats   []feature      // scratch of features: its result
 	index   map[string]int // scratch of features: key → index
+	wordBuf []*wordInfo    // scratch of features
 	q       []qterm        // scratch of best
 	boost   []float32      // scratch of features
 	keyBuf  []byte         // scratch of phrase
 }
 
-// maxStems bounds the stem cache; clearing it costs only recomputation.
-const maxStems = 200_000
-
 // NewMatcher returns a matcher with an empty window.
 func NewMatcher(o Options) *Matcher {
 	return &Matcher{
-		o:         o.withDefaults(),
-		langs:     newLanguages(),
-		stems:     make(map[*language]map[string]string),
-		stopMasks: make(map[string]uint16),
-		index:     make(map[string]int),
-		terms:     make(map[string]*term),
-		docs:      make(map[string]*doc),
-		links:     make(map[string]*doc),
-		stories:   make(map[string]*story),
+		o:       o.withDefaults(),
+		langs:   newLanguages(),
+		words:   make(map[string]*wordInfo),
+		index:   make(map[string]int),
+		terms:   make(map[string]*term),
+		docs:    make(map[string]*doc),
+		links:   make(map[string]*doc),
+		stories: make(map[string]*story),
 	}
 }
 

@@ -191,8 +191,8 @@ func tokenize(dst []token, s string, title bool, maxTokens int) []token {
 // detect picks the language whose stop words are the most frequent among
 // the first tokens: a stop-word count is enough between the languages we
 // stem, and a wrong guess only costs some stemming, never a merge by itself.
-// It uses m's cache of which languages count a word as a stop word.
-func (m *Matcher) detect(toks []token) *language {
+// ws holds what is known of the words of toks (nil for other tokens).
+func (m *Matcher) detect(toks []token, ws []*wordInfo) *language {
 	var counts [16]int
 	for i := range toks {
 		if i == detectTokens {
@@ -201,7 +201,7 @@ func (m *Matcher) detect(toks []token) *language {
 		if toks[i].cjk || toks[i].num {
 			continue
 		}
-		mask := m.stopMask(toks[i].word)
+		mask := ws[i].stops
 		for j := 0; mask != 0; j++ {
 			if mask&1 != 0 {
 				counts[j]++
@@ -221,26 +221,6 @@ func (m *Matcher) detect(toks []token) *language {
 
 // detectTokens is how many tokens detect looks at.
 const detectTokens = 200
-
-// stopMask returns the set of languages (bit i for m.langs[i]) that count w as
-// a stop word, cached: detection would otherwise ask every language about
-// every word.
-func (m *Matcher) stopMask(w string) uint16 {
-	if mask, ok := m.stopMasks[w]; ok {
-		return mask
-	}
-	var mask uint16
-	for j, l := range m.langs {
-		if l.stop(w) {
-			mask |= 1 << j
-		}
-	}
-	if len(m.stopMasks) >= maxStems {
-		clear(m.stopMasks)
-	}
-	m.stopMasks[w] = mask
-	return mask
-}
 
 // stripSeparators drops the thousands and decimal separators of a number so
 // that 3,000 and 3.000 (the German way) are one term.
