@@ -217,12 +217,11 @@ type slot struct {
 
 	// Scratch of the assignment in progress, valid when epoch is current:
 	// the dot product with the article being assigned over the terms
-	// walked, the sum of the squares of its terms, the rank, and the
-	// idf of the words of the article's headline found in d (hq) and of
-	// d's headline found in the article (hd).
+	// walked, the sum of the squares of its terms, and the idf of the
+	// words of the article's headline found in d (hq) and of d's headline
+	// found in the article (hd).
 	epoch   uint32
 	dot, sq float32
-	rank    float32
 	hq, hd  float32
 	norm    float32 // d's norm, with the idf of a window of d.normN stories at assignment d.normEpoch
 }
@@ -298,6 +297,7 @@ type Matcher struct {
 	index   map[string]int // scratch of features: key → index
 	wordBuf []*wordInfo    // scratch of features
 	q       []qterm        // scratch of best
+	ranks   []float32      // scratch of topCandidates
 	boost   []float32      // scratch of features
 	keyBuf  []byte         // scratch of phrase
 }
@@ -399,6 +399,7 @@ func (m *Matcher) Assign(a Article) Match {
 // qterm is a term of the article being assigned, with its idf.
 type qterm struct {
 	t    *term
+	sdf  int32 // t.sdf, which the sort compares without visiting t
 	w    float32
 	idf2 float32
 	idf  float32
@@ -452,7 +453,7 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 		if t == nil {
 			continue
 		}
-		q = append(q, qterm{t, f.w, float32(idf * idf), float32(idf), f.head})
+		q = append(q, qterm{t, t.sdf, f.w, float32(idf * idf), float32(idf), f.head})
 	}
 	m.q = q[:0]
 	if qnorm == 0 {
@@ -468,12 +469,12 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 	// Walk the postings of the rarest terms first, within a budget: a story
 	// is told in rare words, and the budget keeps one assignment's cost
 	// independent of the window's size.
-	slices.SortFunc(q, func(x, y qterm) int { return cmp.Compare(x.t.sdf, y.t.sdf) })
+	slices.SortFunc(q, func(x, y qterm) int { return cmp.Compare(x.sdf, y.sdf) })
 	touched := m.touched[:0]
 	slots := m.slots
 	walked := 0
 	for _, qt := range q {
-		if walked >= maxWalk || qt.t.sdf > maxSDF {
+		if walked >= maxWalk || qt.sdf > maxSDF {
 			break
 		}
 		walked += len(qt.t.post)
@@ -498,7 +499,10 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 		}
 	}
 	m.touched = touched[:0]
-	for _, i := range topCandidates(slots, touched, m.o.Candidates) {
+	if cap(m.ranks) < m.o.Candidates {
+		m.ranks = make([]float32, 0, m.o.Candidates)
+	}
+	for _, i := range topCandidates(slots, touched, m.o.Candidates, m.ranks) {
 		d := slots[i].d
 		dt := at.Sub(d.at)
 		if dt < 0 {
@@ -565,27 +569,30 @@ func (m *Matcher) best(a Article, at time.Time, feats []feature) (best, near, up
 // topCandidates moves the k articles of ds (slots) with the highest share
 // of their weight matched by rare terms to its front and returns them. A
 // bounded selection, since the articles touched can run into the thousands
-// and only k are wanted.
-func topCandidates(slots []slot, ds []int32, k int) []int32 {
-	for _, i := range ds {
-		slots[i].rank = slots[i].dot / slots[i].norm
-	}
+// and only k are wanted. The ranks of ds[:k] are kept side by side in rank
+// (scratch), for the search of the lowest after each replacement.
+func topCandidates(slots []slot, ds []int32, k int, rank []float32) []int32 {
 	if len(ds) <= k {
 		return ds
 	}
+	rank = rank[:0]
+	for _, i := range ds[:k] {
+		rank = append(rank, slots[i].dot/slots[i].norm)
+	}
 	lo := 0 // index of the lowest ranked among ds[:k]
 	for i := 1; i < k; i++ {
-		if slots[ds[i]].rank < slots[ds[lo]].rank {
+		if rank[i] < rank[lo] {
 			lo = i
 		}
 	}
 	for i := k; i < len(ds); i++ {
-		if slots[ds[i]].rank <= slots[ds[lo]].rank {
+		r := slots[ds[i]].dot / slots[ds[i]].norm
+		if r <= rank[lo] {
 			continue
 		}
-		ds[lo], ds[i] = ds[i], ds[lo]
+		ds[lo], ds[i], rank[lo] = ds[i], ds[lo], r
 		for j := 0; j < k; j++ {
-			if slots[ds[j]].rank < slots[ds[lo]].rank {
+			if rank[j] < rank[lo] {
 				lo = j
 			}
 		}
