@@ -261,7 +261,9 @@ type editMessage struct {
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
 }
 
-func (p sessionPoster) edit(ctx context.Context, channelID, messageID string, m message) error {
+// newEditMessage is the edit body that sets a message to m, fitted to
+// Discord's limits: an empty list of embeds removes those it had.
+func newEditMessage(m message) editMessage {
 	var embeds []*discordgo.MessageEmbed
 	if m.Embed != nil {
 		embeds = []*discordgo.MessageEmbed{m.Embed}
@@ -270,7 +272,11 @@ func (p sessionPoster) edit(ctx context.Context, channelID, messageID string, m 
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
 	}
-	body := editMessage{Content: &content, Embeds: embeds, AllowedMentions: allowedMentions(m)}
+	return editMessage{Content: &content, Embeds: embeds, AllowedMentions: allowedMentions(m)}
+}
+
+func (p sessionPoster) edit(ctx context.Context, channelID, messageID string, m message) error {
+	body := newEditMessage(m)
 	endpoint := discordgo.EndpointChannelMessage(channelID, messageID)
 	if _, err := p.s.RequestWithBucketID("PATCH", endpoint, body, discordgo.EndpointChannelMessage(channelID, ""), discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("edit message %s in channel %s: %w", messageID, channelID, err)

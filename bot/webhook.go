@@ -171,15 +171,7 @@ func (p deliveryPoster) execute(ctx context.Context, wh store.Webhook, m message
 // editWebhookMessage edits a message the webhook posted (in thread, for a
 // forum post).
 func (p deliveryPoster) editWebhookMessage(ctx context.Context, wh store.Webhook, messageID, thread string, m message) error {
-	var embeds []*discordgo.MessageEmbed
-	if m.Embed != nil {
-		embeds = []*discordgo.MessageEmbed{m.Embed}
-	}
-	content, embeds := fitLimits(m.Content, embeds)
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
-	}
-	body := editMessage{Content: &content, Embeds: embeds, AllowedMentions: allowedMentions(m)}
+	body := newEditMessage(m)
 	endpoint := discordgo.EndpointWebhookMessage(wh.ID, wh.Token, messageID)
 	if thread != "" {
 		endpoint += "?thread_id=" + thread
