@@ -219,7 +219,7 @@ func (m *Matcher) word(w string) *wordInfo {
 // since is another, so a cached entry is used only while it has articles.
 func (m *Matcher) termOf(wi *wordInfo, lang *language) (string, *term) {
 	if !wi.stemmed || wi.lang != lang {
-		wi.stemmed, wi.lang, wi.stem, wi.t = true, lang, stem(lang, wi.word), nil
+		wi.stemmed, wi.lang, wi.stem, wi.t = true, lang, termOf(lang, wi.word), nil
 	}
 	if wi.stem == "" {
 		return "", nil
@@ -230,14 +230,14 @@ func (m *Matcher) termOf(wi *wordInfo, lang *language) (string, *term) {
 	return wi.stem, wi.t
 }
 
-// stem maps a word to its term in lang, "" for none.
-func stem(lang *language, w string) string {
+// termOf maps a word to its term in lang, "" for none.
+func termOf(lang *language, w string) string {
 	s := w
 	switch {
 	case lang == nil:
 		s = truncate(w)
 	case lang.stem != nil:
-		s = lang.stem(w, true)
+		s = lang.stem(w)
 	default:
 		s = truncate(w)
 	}

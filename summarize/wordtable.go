@@ -183,7 +183,7 @@ func (v *vocab) term(id int32, l *language) int32 {
 	if utf8.RuneCountInString(w) >= 2 && !l.stop(w) {
 		st := w
 		if l.stem != nil {
-			st = l.stem(w, true)
+			st = l.stem(w)
 		}
 		if st != "" && !l.stop(st) {
 			if v.stems == nil {
