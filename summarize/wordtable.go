@@ -16,9 +16,7 @@ type vocab struct {
 	arena []byte     // the words' bytes
 	byID  []wordSlot // word id → its slot
 
-	info  []wordInfo // word id → what the word means
-	stems []map[string]int32
-	nStem int32
+	info []wordInfo // word id → what the word means
 }
 
 const (
@@ -32,7 +30,7 @@ const (
 // wordInfo is what a vocab knows about a word, in one place so that
 // looking it up costs one cache miss, not three.
 type wordInfo struct {
-	gid  int32  // stem id (unique across languages), -1 for no content
+	gid  int32  // stem id (the stem's word id), -1 for no content
 	stop uint16 // stopKnown, englishKnown | bit i for languages[i] counting it a stop word
 	lang int8   // index of the language gid is for, -1 for none
 }
@@ -52,7 +50,7 @@ func (v *vocab) full() bool {
 	return len(v.byID) >= vocabMaxWords || len(v.arena) >= vocabMaxBytes
 }
 
-// reset empties the vocab; stem ids start again from zero.
+// reset empties the vocab.
 func (v *vocab) reset() {
 	v.slots = newSlots(vocabMinSlots)
 	v.arena = v.arena[:0]
@@ -61,8 +59,6 @@ func (v *vocab) reset() {
 	}
 	v.byID = v.byID[:0]
 	v.info = v.info[:0]
-	v.stems = nil
-	v.nStem = 0
 }
 
 // bytes returns word id's text; the caller must not keep it past the next
@@ -186,21 +182,11 @@ func (v *vocab) term(id int32, l *language) int32 {
 			st = l.stem(w)
 		}
 		if st != "" && !l.stop(st) {
-			if v.stems == nil {
-				v.stems = make([]map[string]int32, len(languages))
-			}
-			m := v.stems[l.index]
-			if m == nil {
-				m = make(map[string]int32)
-				v.stems[l.index] = m
-			}
-			g, ok := m[st]
-			if !ok {
-				g = v.nStem
-				v.nStem++
-				m[st] = g
-			}
-			gid = g
+			// A stem is interned in the vocab like a word, and its word id
+			// is the stem id: one hash table lookup, no map per language to
+			// grow. Stems of different languages may share an id, which is
+			// harmless as an article's words are all stemmed for one.
+			gid = vocabSlot(v, st, hashWord(st)).id
 		}
 	}
 	v.info[id].lang, v.info[id].gid = int8(l.index), gid
