@@ -3,6 +3,18 @@ package summarize
 import (
 	"strings"
 
+	"github.com/blevesearch/snowballstem"
+	sbdutch "github.com/blevesearch/snowballstem/dutch"
+	sbenglish "github.com/blevesearch/snowballstem/english"
+	sbfrench "github.com/blevesearch/snowballstem/french"
+	sbgerman "github.com/blevesearch/snowballstem/german"
+	sbhungarian "github.com/blevesearch/snowballstem/hungarian"
+	sbitalian "github.com/blevesearch/snowballstem/italian"
+	sbnorwegian "github.com/blevesearch/snowballstem/norwegian"
+	sbportuguese "github.com/blevesearch/snowballstem/portuguese"
+	sbrussian "github.com/blevesearch/snowballstem/russian"
+	sbspanish "github.com/blevesearch/snowballstem/spanish"
+	sbswedish "github.com/blevesearch/snowballstem/swedish"
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
 	"github.com/kljensen/snowball/hungarian"
@@ -10,16 +22,14 @@ import (
 	"github.com/kljensen/snowball/russian"
 	"github.com/kljensen/snowball/spanish"
 	"github.com/kljensen/snowball/swedish"
-
-	"newsbot/internal/stem"
 )
 
 // language knows how to stem and which words carry no content. It holds
 // no state: what is learned about words is kept by each workspace's vocab.
 type language struct {
 	code  string
-	index int       // in languages
-	stem  stem.Func // nil: no stemmer
+	index int                      // in languages
+	stem  func(word string) string // nil: no stemmer
 	stop  func(word string) bool
 }
 
@@ -45,10 +55,20 @@ func setStop(words string) func(string) bool {
 	return func(w string) bool { return m[w] }
 }
 
-// Stop words for languages whose stop list the kljensen/snowball library
-// lacks; enough to recognize the language and to keep function words out
-// of the scores. (Its stemmers are not used: internal/stem runs the
-// official Snowball algorithms, for more languages and twice as fast.)
+// snowball makes a stemmer of one of the official Snowball algorithms,
+// as generated for Go by the Snowball compiler (blevesearch/snowballstem):
+// twice as fast as kljensen/snowball's rune-based port, and with more
+// languages. kljensen/snowball is kept for its stop lists.
+func snowball(alg func(*snowballstem.Env) bool) func(string) string {
+	return func(w string) string {
+		env := snowballstem.NewEnv(w)
+		alg(env)
+		return env.Current()
+	}
+}
+
+// Stop words for languages whose stop list kljensen/snowball lacks; enough
+// to recognize the language and to keep function words out of the scores.
 var (
 	germanStop       = setStop("der die das und ist nicht ein eine einer einen dem den des von zu mit sich auf für im in an als auch es er sie wir ihr sind war wurde werden hat haben bei nach aus wie noch nur oder aber so dass um über vor am zum zur bis durch mehr schon sein seine ihre kann man wenn")
 	italianStop      = setStop("il lo la i gli le un una uno di da del della dei delle in con su per tra fra e è non che chi si sono era ha hanno al alla allo ai agli nel nella come anche più ma o se ci questo questa quello essere stato dopo")
@@ -58,23 +78,23 @@ var (
 )
 
 var languages = []*language{
-	{code: "en", stem: stem.For("en"), stop: func(w string) bool { return english.IsStopWord(w) || extraEnglishStop(w) }},
-	{code: "es", stem: stem.For("es"), stop: spanish.IsStopWord},
+	{code: "en", stem: snowball(sbenglish.Stem), stop: func(w string) bool { return english.IsStopWord(w) || extraEnglishStop(w) }},
+	{code: "es", stem: snowball(sbspanish.Stem), stop: spanish.IsStopWord},
 	// French words keep their elided article or pronoun when split
 	// ("l'homme", "qu'il"): stemmed and looked up without it.
 	{code: "fr", stem: func(w string) string { return frenchStem(frenchElision(w)) },
 		stop: func(w string) bool { return french.IsStopWord(frenchElision(w)) }},
-	{code: "sv", stem: stem.For("sv"), stop: swedish.IsStopWord},
-	{code: "no", stem: stem.For("no"), stop: norwegian.IsStopWord},
-	{code: "hu", stem: stem.For("hu"), stop: hungarian.IsStopWord},
-	{code: "ru", stem: stem.For("ru"), stop: russian.IsStopWord},
-	{code: "de", stem: stem.For("de"), stop: germanStop},
-	{code: "it", stem: stem.For("it"), stop: italianStop},
-	{code: "pt", stem: stem.For("pt"), stop: portStop},
-	{code: "nl", stem: stem.For("nl"), stop: dutchStop},
+	{code: "sv", stem: snowball(sbswedish.Stem), stop: swedish.IsStopWord},
+	{code: "no", stem: snowball(sbnorwegian.Stem), stop: norwegian.IsStopWord},
+	{code: "hu", stem: snowball(sbhungarian.Stem), stop: hungarian.IsStopWord},
+	{code: "ru", stem: snowball(sbrussian.Stem), stop: russian.IsStopWord},
+	{code: "de", stem: snowball(sbgerman.Stem), stop: germanStop},
+	{code: "it", stem: snowball(sbitalian.Stem), stop: italianStop},
+	{code: "pt", stem: snowball(sbportuguese.Stem), stop: portStop},
+	{code: "nl", stem: snowball(sbdutch.Stem), stop: dutchStop},
 }
 
-var frenchStem = stem.For("fr")
+var frenchStem = snowball(sbfrench.Stem)
 
 func init() {
 	for i, l := range languages {

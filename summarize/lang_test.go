@@ -72,3 +72,26 @@ func FuzzClosesQuote(f *testing.F) {
 		}
 	})
 }
+
+func TestStemmers(t *testing.T) {
+	tests := []struct{ code, word, want string }{
+		{"en", "running", "run"},
+		{"en-GB", "ponies", "poni"},
+		{"fr", "continuellement", "continuel"},
+		{"de", "häuser", "haus"},
+		{"it", "abbandonata", "abbandon"},
+		{"es", "corriendo", "corr"},
+		{"nb", "havnedistriktene", "havnedistrikt"},
+		{"ru", "машинами", "машин"},
+	}
+	for _, tt := range tests {
+		l := languageByCode(tt.code)
+		if l == nil || l.stem == nil {
+			t.Errorf("%s: no stemmer", tt.code)
+			continue
+		}
+		if got := l.stem(tt.word); got != tt.want {
+			t.Errorf("%s: stem(%q) = %q, want %q", tt.code, tt.word, got, tt.want)
+		}
+	}
+}
