@@ -1,6 +1,9 @@
 package summarize
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // vocab maps lower-cased words to ids and remembers what each word means:
 // the languages that count it as a stop word, and its stem's id in the
@@ -13,8 +16,8 @@ import "unicode/utf8"
 // memory stays bounded whatever the input.
 type vocab struct {
 	slots []wordSlot // power-of-two length, at most half full
-	arena []byte     // the words' bytes
-	byID  []wordSlot // word id → its slot
+	arena []byte     // the words' bytes, in id order
+	ends  []uint32   // word id → end of its bytes in arena, which start at the previous word's end
 
 	info []wordInfo // word id → what the word means
 }
@@ -47,7 +50,7 @@ type wordSlot struct {
 
 // full reports whether the vocab should be emptied before the next article.
 func (v *vocab) full() bool {
-	return len(v.byID) >= vocabMaxWords || len(v.arena) >= vocabMaxBytes
+	return len(v.ends) >= vocabMaxWords || len(v.arena) >= vocabMaxBytes
 }
 
 // reset empties the vocab.
@@ -57,15 +60,18 @@ func (v *vocab) reset() {
 	if cap(v.arena) > vocabMaxBytes {
 		v.arena = nil
 	}
-	v.byID = v.byID[:0]
+	v.ends = v.ends[:0]
 	v.info = v.info[:0]
 }
 
 // bytes returns word id's text; the caller must not keep it past the next
 // reset.
 func (v *vocab) bytes(id int32) []byte {
-	s := v.byID[id]
-	return v.arena[s.off : s.off+s.ln]
+	start := uint32(0)
+	if id > 0 {
+		start = v.ends[id-1]
+	}
+	return v.arena[start:v.ends[id]]
 }
 
 // hashWord is FNV-1a.
@@ -94,14 +100,14 @@ func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 			return s
 		}
 	}
-	if 2*(len(v.byID)+1) > len(v.slots) {
+	if 2*(len(v.ends)+1) > len(v.slots) {
 		v.grow()
 	}
-	id := int32(len(v.byID))
+	id := int32(len(v.ends))
 	off := uint32(len(v.arena))
 	v.arena = append(v.arena, w...)
 	slot := wordSlot{hash: h, off: off, ln: uint32(len(w)), id: id}
-	v.byID = append(v.byID, slot)
+	v.ends = append(v.ends, uint32(len(v.arena)))
 	v.info = append(v.info, wordInfo{gid: -1, lang: -1})
 	return v.place(slot)
 }
@@ -129,6 +135,13 @@ func (v *vocab) place(s wordSlot) *wordSlot {
 func (v *vocab) grow() {
 	old := v.slots
 	v.slots = newSlots(2 * len(old))
+	// The per-word arrays double with the table, to hold every word it
+	// can take: append grows a large slice by only a quarter, which
+	// copied them over and over as a cold vocab filled.
+	words := len(v.slots) / 2
+	v.ends = slices.Grow(v.ends, words-len(v.ends))
+	v.info = slices.Grow(v.info, words-len(v.info))
+	v.arena = slices.Grow(v.arena, len(v.arena))
 	for _, s := range old {
 		if s.ln != 0 {
 			v.place(s)
