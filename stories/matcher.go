@@ -135,7 +135,7 @@ type Options struct {
 }
 
 // DefaultJoin is the default of Options.Join.
-const DefaultJoin = 0.22
+const DefaultJoin = 0.23
 
 // DefaultJoinShort is the default of Options.JoinShort.
 const DefaultJoinShort = 0.19

@@ -6,13 +6,19 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/snowballstem"
+	sbarabic "github.com/blevesearch/snowballstem/arabic"
+	sbdutch "github.com/blevesearch/snowballstem/dutch"
 	sbenglish "github.com/blevesearch/snowballstem/english"
 	sbfrench "github.com/blevesearch/snowballstem/french"
+	sbgerman "github.com/blevesearch/snowballstem/german"
 	sbhungarian "github.com/blevesearch/snowballstem/hungarian"
+	sbitalian "github.com/blevesearch/snowballstem/italian"
 	sbnorwegian "github.com/blevesearch/snowballstem/norwegian"
+	sbportuguese "github.com/blevesearch/snowballstem/portuguese"
 	sbrussian "github.com/blevesearch/snowballstem/russian"
 	sbspanish "github.com/blevesearch/snowballstem/spanish"
 	sbswedish "github.com/blevesearch/snowballstem/swedish"
+	sbturkish "github.com/blevesearch/snowballstem/turkish"
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
 	"github.com/kljensen/snowball/hungarian"
@@ -40,10 +46,8 @@ type token struct {
 // cannot yet tell them apart from content words.
 type language struct {
 	code string
-	// stem is nil for truncation. German, Italian, Portuguese, Dutch,
-	// Turkish and Arabic truncate although Snowball has stemmers for
-	// them: with those, the pairs set merged two more "same" pairs and
-	// two more "different" ones at every threshold tried.
+	// stem is nil for truncation, in languages Snowball has no stemmer
+	// for.
 	stem func(word string) string
 	stop func(word string) bool
 	// capsAreNames is false where every noun is capitalized (German), so a
@@ -83,13 +87,13 @@ func newLanguages() []*language {
 		{code: "sv", stem: snowball(sbswedish.Stem), stop: swedish.IsStopWord, capsAreNames: true},
 		{code: "no", stem: snowball(sbnorwegian.Stem), stop: norwegian.IsStopWord, capsAreNames: true},
 		{code: "hu", stem: snowball(sbhungarian.Stem), stop: hungarian.IsStopWord, capsAreNames: true},
-		{code: "de", stop: stopSet("der die das und ist nicht ein eine einer eines einem einen dem den des von zu mit sich auf für im in an als auch es er sie wir ihr sind war wurde werden wird hat haben bei nach aus wie noch nur oder aber so dass um über vor am zum zur bis durch mehr schon sein seine ihre kann man wenn diese dieser dieses diesem diesen hier vom seit gegen ich du mich mir mein meine meinen meiner unser unsere unseres unserer uns euch ihm ihn ihnen dies jetzt sehr immer wieder alle alles etwas nichts was wer wo warum weil denn doch ja nein dann da damit also sondern gibt geht habe hatte hatten sei seien wäre würde würden können könnte müssen muss soll sollen will wollen keine kein keinen viel viele ob zwischen unter ohne beim ins neue neuen heute gestern bereits sowie laut rund sagte sagt")},
-		{code: "it", stop: stopSet("il lo la i gli le un una uno di da del della dei delle dello degli in con su per tra fra e è non che chi si sono era ha hanno al alla allo ai agli nel nella negli come anche più ma o se ci questo questa quello quella questi essere stato stata dopo sul sulla dal dalla all ad ed cui loro suo sua suoi sue nostro mio già ancora sempre molto tutto tutti fatto quando dove perché così poi oggi ieri")},
-		{code: "pt", stop: stopSet("o a os as um uma uns umas de do da dos das em no na nos nas por para com e é não que se ao aos à às pelo pela mais mas foi ser são está como também seu sua já entre quando muito")},
-		{code: "nl", stop: stopSet("de het een en van in is dat op te zijn met voor niet aan er om ook als bij of door over maar nog tot uit naar dan wel werd worden heeft hebben deze die dit was ze hij zij wij")},
+		{code: "de", stem: snowball(sbgerman.Stem), stop: stopSet("der die das und ist nicht ein eine einer eines einem einen dem den des von zu mit sich auf für im in an als auch es er sie wir ihr sind war wurde werden wird hat haben bei nach aus wie noch nur oder aber so dass um über vor am zum zur bis durch mehr schon sein seine ihre kann man wenn diese dieser dieses diesem diesen hier vom seit gegen ich du mich mir mein meine meinen meiner unser unsere unseres unserer uns euch ihm ihn ihnen dies jetzt sehr immer wieder alle alles etwas nichts was wer wo warum weil denn doch ja nein dann da damit also sondern gibt geht habe hatte hatten sei seien wäre würde würden können könnte müssen muss soll sollen will wollen keine kein keinen viel viele ob zwischen unter ohne beim ins neue neuen heute gestern bereits sowie laut rund sagte sagt")},
+		{code: "it", stem: snowball(sbitalian.Stem), stop: stopSet("il lo la i gli le un una uno di da del della dei delle dello degli in con su per tra fra e è non che chi si sono era ha hanno al alla allo ai agli nel nella negli come anche più ma o se ci questo questa quello quella questi essere stato stata dopo sul sulla dal dalla all ad ed cui loro suo sua suoi sue nostro mio già ancora sempre molto tutto tutti fatto quando dove perché così poi oggi ieri")},
+		{code: "pt", stem: snowball(sbportuguese.Stem), stop: stopSet("o a os as um uma uns umas de do da dos das em no na nos nas por para com e é não que se ao aos à às pelo pela mais mas foi ser são está como também seu sua já entre quando muito")},
+		{code: "nl", stem: snowball(sbdutch.Stem), stop: stopSet("de het een en van in is dat op te zijn met voor niet aan er om ook als bij of door over maar nog tot uit naar dan wel werd worden heeft hebben deze die dit was ze hij zij wij")},
 		{code: "pl", stop: stopSet("i w z na do się nie że to jest o jak po a od za co przez ale dla jego jej ich są był była było by już tak tym tego które który która oraz lub czy może tylko przy pod także jako")},
-		{code: "tr", stop: stopSet("ve bir bu da de için ile olarak çok daha gibi ne o en ama şu olan kadar sonra göre ise her ki mi değil var yok olduğu içinde üzerinde tarafından ancak ayrıca bunun buna bu bunu şöyle böyle diye dedi olan olduğunu oldu olacak sadece hem ya veya yani artık bile değil kendi tüm bütün yeni ilk son büyük")},
-		{code: "ar", stop: stopSet("في من على إلى عن أن التي الذي مع هذا هذه كان قد لا ما أو بين بعد كل إن هو هي ذلك تلك وقد كما عند حيث منذ ضد خلال لم لن ثم وفي")},
+		{code: "tr", stem: snowball(sbturkish.Stem), stop: stopSet("ve bir bu da de için ile olarak çok daha gibi ne o en ama şu olan kadar sonra göre ise her ki mi değil var yok olduğu içinde üzerinde tarafından ancak ayrıca bunun buna bu bunu şöyle böyle diye dedi olan olduğunu oldu olacak sadece hem ya veya yani artık bile değil kendi tüm bütün yeni ilk son büyük")},
+		{code: "ar", stem: snowball(sbarabic.Stem), stop: stopSet("في من على إلى عن أن التي الذي مع هذا هذه كان قد لا ما أو بين بعد كل إن هو هي ذلك تلك وقد كما عند حيث منذ ضد خلال لم لن ثم وفي")},
 	}
 }
 

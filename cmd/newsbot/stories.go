@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -35,9 +36,10 @@ story's first article.
 merging pairs labelled "same" or "different", per language) and
 DIR/story-stream.jsonl (B-cubed precision and recall of a headline stream).
 Each pair's a and then b are assigned as two feeds, without publication
-times, by a matcher whose window holds every other pair's articles (each a
+times, by a matcher whose window holds every other article of the set (each a
 story of its own), as a bot's window holds the day's other news; the pair is
-merged when b joins a's story. The stream runs through one matcher in
+merged when b joins a's story. An article in several pairs (a pair's id is
+its articles' ids, "a_b") is judged without its copies in the window. The stream runs through one matcher in
 order, with its feeds and times.`
 
 // maxStoryLine bounds one JSON line of input.
@@ -177,6 +179,16 @@ type storyPair struct {
 	Label string `json:"label"`
 }
 
+// articleIDs returns the ids of the pair's two articles: the pair's id is
+// "a_b". Without an underscore the pair's articles are its own.
+func (p storyPair) articleIDs() (a, b string) {
+	a, b, ok := strings.Cut(p.ID, "_")
+	if !ok {
+		return p.ID + "/a", p.ID + "/b"
+	}
+	return a, b
+}
+
 type pairSide struct {
 	Title string `json:"title"`
 	Text  string `json:"text"`
@@ -296,20 +308,28 @@ func readStream(name string) ([]storyLine, error) {
 }
 
 // scorePairs runs each pair through a matcher whose window holds every other
-// pair's articles, each a story of its own: a bot's window is never empty,
+// article of the set, each a story of its own: a bot's window is never empty,
 // and the idf of a window of two articles says nothing about rarity. For each
 // pair, a and then b (two feeds, no publication time) are assigned in place of
-// their own copies; the pair is merged when b joins a's story.
+// every copy of them in the window (an article is in the set once per pair it
+// belongs to, and a pair's id is its two articles' ids: a copy left in the
+// window as another outlet's story would be joined instead of its pair); the
+// pair is merged when b joins a's story.
 func scorePairs(ctx context.Context, pairs []storyPair, o stories.Options) (map[string]*pairCounts, error) {
 	m := stories.NewMatcher(o)
 	side := func(i int, s pairSide, which string) stories.Article {
 		id := fmt.Sprintf("%s/%s#%d", pairs[i].ID, which, i)
 		return stories.Article{ID: id, Feed: "feed " + id, Title: s.Title, Text: s.Text}
 	}
+	// copies maps an article's id to its entries in the window.
+	copies := make(map[string][]stories.Article)
 	for i, p := range pairs {
 		a, b := side(i, p.A, "a"), side(i, p.B, "b")
 		m.Add(a, a.ID)
 		m.Add(b, b.ID)
+		ida, idb := p.articleIDs()
+		copies[ida] = append(copies[ida], a)
+		copies[idb] = append(copies[idb], b)
 	}
 	byLang := make(map[string]*pairCounts)
 	for i, p := range pairs {
@@ -317,15 +337,22 @@ func scorePairs(ctx context.Context, pairs []storyPair, o stories.Options) (map[
 			return nil, err
 		}
 		a, b := side(i, p.A, "a"), side(i, p.B, "b")
-		m.Remove(a.ID)
-		m.Remove(b.ID)
+		ida, idb := p.articleIDs()
+		out := slices.Clone(copies[ida])
+		if idb != ida {
+			out = append(out, copies[idb]...)
+		}
+		for _, c := range out {
+			m.Remove(c.ID)
+		}
 		ra := m.Assign(a)
 		rb := m.Assign(b)
 		merged := rb.Story == ra.Story
 		m.Remove(a.ID)
 		m.Remove(b.ID)
-		m.Add(a, a.ID)
-		m.Add(b, b.ID)
+		for _, c := range out {
+			m.Add(c, c.ID)
+		}
 
 		c := byLang[p.Lang]
 		if c == nil {

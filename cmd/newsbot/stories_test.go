@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"newsbot/stories"
 )
 
 func runStoriesCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
@@ -132,6 +134,47 @@ func TestBCubed(t *testing.T) {
 		}
 		if d := r - tt.r; d > 1e-9 || d < -1e-9 {
 			t.Errorf("bcubed(%v, %v) recall %.4f, want %.4f", tt.pred, tt.gold, r, tt.r)
+		}
+	}
+}
+
+// TestScorePairsWithoutCopies: an article in several pairs is in the window
+// once per pair. While its pair is judged, its copies leave the window: left
+// as another outlet's story, b would join its own copy instead of a.
+func TestScorePairsWithoutCopies(t *testing.T) {
+	pairs, err := readPairs(filepath.Join("testdata", "stories", "story-pairs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var same storyPair
+	for _, p := range pairs {
+		if p.Label == "same" && p.Lang == "en" {
+			same = p
+			break
+		}
+	}
+	if same.ID == "" {
+		t.Fatal("testdata has no English same pair")
+	}
+	byLang, err := scorePairs(t.Context(), append(pairs, same), stories.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := byLang["en"]
+	if en.same != 2 || en.sameMerged != 2 || en.elsewhere != 0 {
+		t.Errorf("English: %d same pairs, %d merged, %d joined another; want 2, 2, 0", en.same, en.sameMerged, en.elsewhere)
+	}
+}
+
+func TestArticleIDs(t *testing.T) {
+	for id, want := range map[string][2]string{
+		"1484455111_1484351723": {"1484455111", "1484351723"},
+		"14zh_15zh":             {"14zh", "15zh"},
+		"solo":                  {"solo/a", "solo/b"},
+	} {
+		a, b := storyPair{ID: id}.articleIDs()
+		if a != want[0] || b != want[1] {
+			t.Errorf("%s: %q, %q; want %q, %q", id, a, b, want[0], want[1])
 		}
 	}
 }
