@@ -292,10 +292,19 @@ func checkClean(t *testing.T, feed *Feed) {
 }
 
 // TestParseSharedFeeds runs over the team's shared collection of feeds when
-// this checkout sits next to it; a user's clone skips it.
+// this checkout sits next to it; a user's clone skips it. Every file but the
+// collection's notes is a feed, whatever its extension (XML, JSON Feed, or
+// none): more may appear there.
 func TestParseSharedFeeds(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "feeds")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
+	all, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var files []string
+	for _, f := range all {
+		fi, err := os.Stat(f)
+		if ext := strings.ToLower(filepath.Ext(f)); err == nil && fi.Mode().IsRegular() && ext != ".md" && ext != ".txt" {
+			files = append(files, f)
+		}
+	}
 	if len(files) == 0 {
 		t.Skipf("no shared feeds at %s", dir)
 	}
