@@ -616,13 +616,16 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 			case classLower:
 				// The common case: a run of lower-case ASCII letters and
 				// digits, looked up where it stands when it is the whole word.
+				// It is hashed (as hashWord does) in the same pass.
 				j := i + 1
+				h := (fnvBasis ^ uint32(c)) * fnvPrime
 				for j < len(s) && byteClass[s[j]] == classLower {
+					h = (h ^ uint32(s[j])) * fnvPrime
 					j++
 				}
 				tok, alnum = true, true
 				if len(buf) == 0 && (j == len(s) || byteClass[s[j]] == classSep || byteClass[s[j]] == classSpace) {
-					dst = append(dst, ws.wordID(s[i:j], hashWord(s[i:j])))
+					dst = append(dst, ws.wordID(s[i:j], h))
 					i = j
 					continue
 				}

@@ -76,13 +76,17 @@ func (v *vocab) bytes(id int32) []byte {
 
 // hashWord is FNV-1a.
 func hashWord[T ~string | ~[]byte](b T) uint32 {
-	h := uint32(2166136261)
+	h := uint32(fnvBasis)
 	for i := 0; i < len(b); i++ {
-		h ^= uint32(b[i])
-		h *= 16777619
+		h = (h ^ uint32(b[i])) * fnvPrime
 	}
 	return h
 }
+
+const (
+	fnvBasis = 2166136261
+	fnvPrime = 16777619
+)
 
 // vocabSlot returns the slot of word w (with hash h), adding the word if it
 // is new. The pointer is valid until the next word is added.
