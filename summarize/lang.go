@@ -28,8 +28,8 @@ import (
 // no state: what is learned about words is kept by each workspace's vocab.
 type language struct {
 	code  string
-	index int                      // in languages
-	stem  func(word string) string // nil: no stemmer
+	index int                                             // in languages
+	stem  func(env *snowballstem.Env, word string) string // nil: no stemmer
 	stop  func(word string) bool
 }
 
@@ -58,10 +58,12 @@ func setStop(words string) func(string) bool {
 // snowball makes a stemmer of one of the official Snowball algorithms,
 // as generated for Go by the Snowball compiler (blevesearch/snowballstem):
 // twice as fast as kljensen/snowball's rune-based port, and with more
-// languages. kljensen/snowball is kept for its stop lists.
-func snowball(alg func(*snowballstem.Env) bool) func(string) string {
-	return func(w string) string {
-		env := snowballstem.NewEnv(w)
+// languages. kljensen/snowball is kept for its stop lists. The stemmer runs
+// in the caller's env, which each vocab keeps, so that stemming a word
+// allocates no environment.
+func snowball(alg func(*snowballstem.Env) bool) func(*snowballstem.Env, string) string {
+	return func(env *snowballstem.Env, w string) string {
+		env.SetCurrent(w)
 		alg(env)
 		return env.Current()
 	}
@@ -82,7 +84,7 @@ var languages = []*language{
 	{code: "es", stem: snowball(sbspanish.Stem), stop: spanish.IsStopWord},
 	// French words keep their elided article or pronoun when split
 	// ("l'homme", "qu'il"): stemmed and looked up without it.
-	{code: "fr", stem: func(w string) string { return frenchStem(frenchElision(w)) },
+	{code: "fr", stem: func(env *snowballstem.Env, w string) string { return frenchStem(env, frenchElision(w)) },
 		stop: func(w string) bool { return french.IsStopWord(frenchElision(w)) }},
 	{code: "sv", stem: snowball(sbswedish.Stem), stop: swedish.IsStopWord},
 	{code: "no", stem: snowball(sbnorwegian.Stem), stop: norwegian.IsStopWord},

@@ -1,6 +1,10 @@
 package summarize
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/blevesearch/snowballstem"
+)
 
 func TestFrenchElision(t *testing.T) {
 	for in, want := range map[string]string{
@@ -15,7 +19,7 @@ func TestFrenchElision(t *testing.T) {
 	if !fr.stop("qu'il") || !fr.stop("c'est") || fr.stop("l'homme") {
 		t.Error("French stop words should see through elision")
 	}
-	if a, b := fr.stem("l'enquête"), fr.stem("enquêtes"); a != b {
+	if a, b := fr.stem(new(snowballstem.Env), "l'enquête"), fr.stem(new(snowballstem.Env), "enquêtes"); a != b {
 		t.Errorf("l'enquête stems to %q, enquêtes to %q", a, b)
 	}
 }
@@ -90,7 +94,7 @@ func TestStemmers(t *testing.T) {
 			t.Errorf("%s: no stemmer", tt.code)
 			continue
 		}
-		if got := l.stem(tt.word); got != tt.want {
+		if got := l.stem(new(snowballstem.Env), tt.word); got != tt.want {
 			t.Errorf("%s: stem(%q) = %q, want %q", tt.code, tt.word, got, tt.want)
 		}
 	}

@@ -3,6 +3,8 @@ package summarize
 import (
 	"slices"
 	"unicode/utf8"
+
+	"github.com/blevesearch/snowballstem"
 )
 
 // vocab maps lower-cased words to ids and remembers what each word means:
@@ -20,6 +22,8 @@ type vocab struct {
 	ends  []uint32   // word id → end of its bytes in arena, which start at the previous word's end
 
 	info []wordInfo // word id → what the word means
+
+	stemEnv snowballstem.Env // scratch of the stemmers
 }
 
 const (
@@ -196,7 +200,7 @@ func (v *vocab) term(id int32, l *language) int32 {
 	if utf8.RuneCountInString(w) >= 2 && !l.stop(w) {
 		st := w
 		if l.stem != nil {
-			st = l.stem(w)
+			st = l.stem(&v.stemEnv, w)
 		}
 		if st != "" && !l.stop(st) {
 			// A stem is interned in the vocab like a word, and its word id
