@@ -219,7 +219,7 @@ func (m *Matcher) word(w string) *wordInfo {
 // since is another, so a cached entry is used only while it has articles.
 func (m *Matcher) termOf(wi *wordInfo, lang *language) (string, *term) {
 	if !wi.stemmed || wi.lang != lang {
-		wi.stemmed, wi.lang, wi.stem, wi.t = true, lang, termOf(lang, wi.word), nil
+		wi.stemmed, wi.lang, wi.stem, wi.t = true, lang, reduce(lang, wi.word), nil
 	}
 	if wi.stem == "" {
 		return "", nil
@@ -230,8 +230,9 @@ func (m *Matcher) termOf(wi *wordInfo, lang *language) (string, *term) {
 	return wi.stem, wi.t
 }
 
-// termOf maps a word to its term in lang, "" for none.
-func termOf(lang *language, w string) string {
+// reduce maps a word to its term in lang (stemmed, or truncated where
+// there is no stemmer), "" for none.
+func reduce(lang *language, w string) string {
 	s := w
 	switch {
 	case lang == nil:
