@@ -174,6 +174,37 @@ var prefixesByFirst = func() (t [256][]string) {
 // "Contributed" and "contributed").
 var boilerplateInside = []string{"ontributed ", "ights reserved", "etty Images", "AP Photo", "Reuters/", "©"}
 
+// insideKeys finds boilerplateInside in one pass: each core is looked for
+// at a byte it holds that is rare in prose (its key, in insideKey), and
+// insideKeys[c] is 1 + the index of the core whose key is c.
+const insideKey = "bvyP/\xa9" // ontriButed, reserVed, GettY, AP Photo, Reuters/, ©
+
+var insideKeys = func() (t [256]uint8) {
+	for i := range boilerplateInside {
+		c := insideKey[i]
+		if t[c] != 0 || strings.IndexByte(boilerplateInside[i], c) < 0 {
+			panic("summarize: bad boilerplate key")
+		}
+		t[c] = uint8(i + 1)
+	}
+	return t
+}()
+
+// hasInside reports whether s holds one of boilerplateInside.
+func hasInside(s string) bool {
+	for i := 0; i < len(s); i++ {
+		k := insideKeys[s[i]]
+		if k == 0 {
+			continue
+		}
+		p := boilerplateInside[k-1]
+		if start := i - strings.IndexByte(p, s[i]); start >= 0 && strings.HasPrefix(s[start:], p) {
+			return true
+		}
+	}
+	return false
+}
+
 // isBoilerplate reports whether a sentence is a credit or page furniture.
 func isBoilerplate(s string) bool {
 	var arr [40]byte
@@ -192,14 +223,7 @@ func isBoilerplate(s string) bool {
 			return true
 		}
 	}
-	if len(s) < 120 { // credits are short
-		for _, p := range boilerplateInside {
-			if strings.Contains(s, p) {
-				return true
-			}
-		}
-	}
-	return false
+	return len(s) < 120 && hasInside(s) // credits are short
 }
 
 // stripTrailingCredit removes a credit in brackets that ends a sentence:

@@ -126,3 +126,33 @@ func TestNearDuplicate(t *testing.T) {
 		t.Error("e shares no term with a")
 	}
 }
+
+// TestHasInside checks the one-pass search for the credit cores against
+// strings.Contains, at every offset and cut of strings built from them.
+func TestHasInside(t *testing.T) {
+	naive := func(s string) bool {
+		for _, p := range boilerplateInside {
+			if strings.Contains(s, p) {
+				return true
+			}
+		}
+		return false
+	}
+	var cases []string
+	for _, p := range boilerplateInside {
+		for _, pre := range []string{"", "x", "Photo by ", "AP P", "P/", "©"} {
+			for _, post := range []string{"", ".", " and more"} {
+				s := pre + p + post
+				for i := 0; i <= len(s); i++ {
+					cases = append(cases, s[i:], s[:i])
+				}
+			}
+		}
+	}
+	cases = append(cases, "A byline, by the way, is yours.", "AP PPhoto", "Getty Image", "Reuters /")
+	for _, s := range cases {
+		if got, want := hasInside(s), naive(s); got != want {
+			t.Errorf("hasInside(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
