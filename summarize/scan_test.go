@@ -48,3 +48,50 @@ func FuzzScanText(f *testing.F) {
 		}
 	})
 }
+
+// TestAsciiWord checks the eight-bytes-at-a-time word reader against one
+// byte at a time, for every byte at every position.
+func TestAsciiWord(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			b := []byte("aZ09mQzA")
+			b[pos] = byte(c)
+			var v uint64
+			for k := 7; k >= 0; k-- {
+				v = v<<8 | uint64(b[k])
+			}
+			low, n := asciiWord(v)
+			wantN := 0
+			for wantN < 8 && byteClass[b[wantN]] != classSep && byteClass[b[wantN]] <= classUpper {
+				wantN++
+			}
+			var wantLow uint64
+			for k := wantN - 1; k >= 0; k-- {
+				wantLow = wantLow<<8 | uint64(unicode.ToLower(rune(b[k])))
+			}
+			if n != wantN || low != wantLow {
+				t.Fatalf("asciiWord(%q) = %#x, %d; want %#x, %d", b, low, n, wantLow, wantN)
+			}
+		}
+	}
+}
+
+// TestWordIDs checks that a word gets one id whatever its case and however
+// it is read (the fast path hashes it as hashWord does).
+func TestWordIDs(t *testing.T) {
+	ws := new(workspace)
+	ws.reset()
+	for _, w := range []string{"a", "portsmouth", "abcdefgh", "abcdefghijklmnop", "abcdefghijklmnopq", "x2024", "l'homme", "café", "don't"} {
+		up := strings.ToUpper(w[:1]) + w[1:]
+		text := w + " " + strings.ToUpper(w) + ", " + up + ". (" + w + ") " + w
+		ids, n := ws.splitWords(text, nil)
+		if n != 5 || len(ids) != 5 {
+			t.Fatalf("%q: %d words, ids %v", text, n, ids)
+		}
+		for _, id := range ids {
+			if id != ids[0] || string(ws.word(id)) != w {
+				t.Errorf("%q: ids %v, word %q", text, ids, ws.word(id))
+			}
+		}
+	}
+}

@@ -22,8 +22,10 @@
 package summarize
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -609,33 +611,44 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 	buf := ws.buf[:0]
 	count := 0
 	tok, alnum := false, false // in a white-space token; the token has a letter or digit
+	// h is hashWord(buf) when len(buf) == hashed: a run of ASCII letters
+	// and digits that starts a word is hashed as it is read.
+	var h uint32
+	hashed := -1
 	for i := 0; i <= len(s); {
 		if i < len(s) {
 			c := s[i]
 			switch byteClass[c] {
-			case classLower:
-				// The common case: a run of lower-case ASCII letters and
-				// digits, looked up where it stands when it is the whole word.
-				// It is hashed (as hashWord does) in the same pass.
-				j := i + 1
-				h := (fnvBasis ^ uint32(c)) * fnvPrime
-				for j < len(s) && byteClass[s[j]] == classLower {
-					h = (h ^ uint32(s[j])) * fnvPrime
-					j++
+			case classLower, classUpper:
+				// The common case: a run of ASCII letters and digits, read
+				// eight bytes at a time, lower-cased into buf and hashed (as
+				// hashWord does) in the same pass.
+				start := len(buf)
+				hw := uint64(hashSeed)
+				for {
+					var v uint64 // the eight bytes from i, little-endian
+					if i+8 <= len(s) {
+						b := s[i : i+8]
+						v = uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+							uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+					} else {
+						v = loadTail(s, i)
+					}
+					low, n := asciiWord(v)
+					buf = binary.LittleEndian.AppendUint64(buf, low)[:len(buf)+n]
+					i += n
+					if n < 8 {
+						if n > 0 {
+							hw = (hw ^ low) * hashMul
+						}
+						break
+					}
+					hw = (hw ^ low) * hashMul
+				}
+				if start == 0 {
+					h, hashed = uint32(hw>>32), len(buf)
 				}
 				tok, alnum = true, true
-				if len(buf) == 0 && (j == len(s) || byteClass[s[j]] == classSep || byteClass[s[j]] == classSpace) {
-					dst = append(dst, ws.wordID(s[i:j], h))
-					i = j
-					continue
-				}
-				buf = append(buf, s[i:j]...)
-				i = j
-				continue
-			case classUpper:
-				buf = append(buf, c+'a'-'A')
-				tok, alnum = true, true
-				i++
 				continue
 			case classApostrophe:
 				tok = true
@@ -701,16 +714,44 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 		if len(buf) == 0 {
 			continue
 		}
-		dst = append(dst, ws.localWord(vocabSlot(&ws.vocab, buf, hashWord(buf))))
-		buf = buf[:0]
+		if hashed != len(buf) {
+			h = hashWord(buf)
+		}
+		dst = append(dst, ws.localWord(vocabSlot(&ws.vocab, buf, h)))
+		buf, hashed = buf[:0], -1
 	}
 	ws.buf = buf
 	return dst, count
 }
 
-// wordID returns the article's id for word w, numbering new ones.
-func (ws *workspace) wordID(w string, h uint32) int32 {
-	return ws.localWord(vocabSlot(&ws.vocab, w, h))
+// loadTail returns the bytes of s from i (fewer than eight) as a
+// little-endian number.
+func loadTail(s string, i int) uint64 {
+	var v uint64
+	for k := len(s) - 1; k >= i; k-- {
+		v = v<<8 | uint64(s[k])
+	}
+	return v
+}
+
+// asciiWord looks at eight bytes of text (little-endian) at once: n
+// is how many of them, from the first, are ASCII letters or digits, and low
+// is those n bytes lower-cased (the others zero). Each byte x < 0x80 is
+// compared with a bound b by adding 0x80-b (or 0x7f-b), which sets its top
+// bit when x >= b (x > b) and never carries into the next byte.
+func asciiWord(v uint64) (low uint64, n int) {
+	const (
+		ones = 0x0101010101010101
+		top  = 0x8080808080808080
+	)
+	x := v &^ top
+	upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x7f-'Z'))
+	x |= (upper & top) >> 2 // 'A'-'Z' to 'a'-'z': add 0x20
+	letter := (x + ones*(0x80-'a')) &^ (x + ones*(0x7f-'z'))
+	digit := (x + ones*(0x80-'0')) &^ (x + ones*(0x7f-'9'))
+	word := (letter | digit) & top &^ v
+	n = bits.TrailingZeros64(^word&top) >> 3
+	return x & (1<<(8*n) - 1), n
 }
 
 func (ws *workspace) localWord(sl *wordSlot) int32 {

@@ -78,18 +78,24 @@ func (v *vocab) bytes(id int32) []byte {
 	return v.arena[start:v.ends[id]]
 }
 
-// hashWord is FNV-1a.
+// hashWord hashes a word eight bytes at a time (the last chunk padded
+// with zeros), as splitWords does while it reads the word: each chunk is
+// mixed in by a multiplication, and the hash is the product's top half.
 func hashWord[T ~string | ~[]byte](b T) uint32 {
-	h := uint32(fnvBasis)
-	for i := 0; i < len(b); i++ {
-		h = (h ^ uint32(b[i])) * fnvPrime
+	h := uint64(hashSeed)
+	for i := 0; i < len(b); i += 8 {
+		var c uint64
+		for k := min(len(b), i+8) - 1; k >= i; k-- {
+			c = c<<8 | uint64(b[k])
+		}
+		h = (h ^ c) * hashMul
 	}
-	return h
+	return uint32(h >> 32)
 }
 
 const (
-	fnvBasis = 2166136261
-	fnvPrime = 16777619
+	hashSeed = 0xcbf29ce484222325
+	hashMul  = 0x9e3779b97f4a7c15
 )
 
 // vocabSlot returns the slot of word w (with hash h), adding the word if it
