@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -279,16 +280,9 @@ func nearDuplicate(a, b []int32, sa, sb uint64) bool {
 	if len(a) < 2 || len(b) < 2 {
 		return false
 	}
-	short, long, sl := a, b, sb
+	short, long, ss, sl := a, b, sa, sb
 	if len(short) > len(long) {
-		short, long, sl = b, a, sa
-	}
-	// Terms of short that may be in long: an upper bound on the overlap.
-	maybe := 0
-	for _, t := range short {
-		if sl&(1<<(uint32(t)&63)) != 0 {
-			maybe++
-		}
+		short, long, ss, sl = b, a, sb, sa
 	}
 	needJ := dupJaccard * float64(len(long)) // overlap ≥ J·|union| ≥ J·|long|
 	needC := dupContainment * float64(len(short))
@@ -296,6 +290,19 @@ func nearDuplicate(a, b []int32, sa, sb uint64) bool {
 		needC = math.Inf(1)
 	}
 	need := min(needJ, needC)
+	// A first upper bound on the overlap, from the signatures alone: the
+	// bits the two share, plus the terms of short that share a bit with
+	// another of its terms (each bit shared stands for at least one term).
+	if float64(bits.OnesCount64(ss&sl)+len(short)-bits.OnesCount64(ss)) < need {
+		return false
+	}
+	// Terms of short that may be in long: a closer bound.
+	maybe := 0
+	for _, t := range short {
+		if sl&(1<<(uint32(t)&63)) != 0 {
+			maybe++
+		}
+	}
 	if float64(maybe) < need {
 		return false
 	}
