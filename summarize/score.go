@@ -324,6 +324,22 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda, cove
 	}
 	picked := make([]*sent, 0, k)
 	chars := 0
+	// The picked sentences' tf-idf vectors, one dense row each (as
+	// cosPicked builds them), for the redundancy cosines below mmrMax.
+	nt := len(ws.idf)
+	var picks []float64
+	if k <= mmrMax {
+		ws.picks = slices.Grow(ws.picks[:0], k*nt)[:k*nt]
+		picks = ws.picks
+		defer func() {
+			for j, p := range picked { // leave the rows zero
+				row := picks[j*nt : (j+1)*nt]
+				for _, t := range p.terms {
+					row[t] = 0
+				}
+			}
+		}()
+	}
 	// covered marks the terms of the picked sentences.
 	ws.covered = slices.Grow(ws.covered[:0], len(ws.recur))[:len(ws.recur)]
 	clear(ws.covered)
@@ -344,6 +360,12 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda, cove
 				return false
 			}
 			chars += n
+		}
+		if picks != nil {
+			row := picks[len(picked)*nt : (len(picked)+1)*nt]
+			for _, t := range s.terms {
+				row[t] += ws.idf[t]
+			}
 		}
 		picked = append(picked, s)
 		for _, t := range s.terms {
@@ -381,8 +403,9 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda, cove
 	for len(picked) < k && len(h) > 0 {
 		e := &h[0]
 		if int(e.upto) < len(picked) {
-			for _, p := range picked[e.upto:] {
-				if c := cosPicked(ws, e.s, p); c > redund[e.s.index] {
+			for j := int(e.upto); j < len(picked); j++ {
+				row := picks[j*nt : (j+1)*nt]
+				if c := cosDense(ws, e.s, row, picked[j].norm); c > redund[e.s.index] {
 					redund[e.s.index] = c
 				}
 			}
@@ -437,20 +460,6 @@ func (h mmrHeap) down(i int) {
 		h[i], h[best] = h[best], h[i]
 		i = best
 	}
-}
-
-// cosPicked is the cosine between sentence s and the picked sentence p,
-// through the dense scratch vector.
-func cosPicked(ws *workspace, s, p *sent) float64 {
-	v := ws.dense
-	for _, t := range p.terms {
-		v[t] += ws.idf[t]
-	}
-	c := cosDense(ws, s, v, p.norm)
-	for _, t := range p.terms {
-		v[t] = 0
-	}
-	return c
 }
 
 // hasQuote reports whether a sentence is quoted speech: it opens with a

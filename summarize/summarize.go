@@ -172,6 +172,7 @@ type workspace struct {
 	order      []*sent   // selectSentences
 	heap       mmrHeap
 	redund     []float64
+	picks      []float64 // selectSentences: the picked sentences' vectors, zero between calls
 }
 
 // idle holds the workspaces not in use, at most 2·GOMAXPROCS of them, most
@@ -217,10 +218,17 @@ func (ws *workspace) release() {
 		ws.paras, ws.raw, ws.sents, ws.cands, ws.ends, ws.sets = nil, nil, nil, nil, nil, nil
 		ws.floats, ws.order, ws.heap, ws.redund = nil, nil, nil, nil
 	}
+	if cap(ws.picks) > maxKeptPicks {
+		ws.picks = nil
+	}
 }
 
-// maxKeptSents bounds the scratch a workspace keeps between articles.
-const maxKeptSents = 4096
+// maxKeptSents and maxKeptPicks bound the scratch a workspace keeps
+// between articles.
+const (
+	maxKeptSents = 4096
+	maxKeptPicks = 1 << 18
+)
 
 func (ws *workspace) reset() {
 	if ws.vocab.full() || len(ws.vocab.slots) == 0 {
