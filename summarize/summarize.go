@@ -766,7 +766,7 @@ func (ws *workspace) localWord(sl *wordSlot) int32 {
 	if sl.gen != ws.gen {
 		sl.gen = ws.gen
 		sl.local = int32(len(ws.localVocab))
-		ws.localVocab = append(ws.localVocab, sl.id)
+		ws.localVocab = append(ws.localVocab, sl.id())
 	}
 	return sl.local
 }

@@ -42,15 +42,19 @@ type wordInfo struct {
 	lang int8   // index of the language gid is for, -1 for none
 }
 
+// wordSlot is 16 bytes, so that the table stays small enough for the
+// cache: the word's bytes are found from its id (ends, then arena).
 type wordSlot struct {
-	hash    uint32
-	off, ln uint32 // the word in the arena; ln 0 marks an empty slot
-	id      int32
+	hash uint32
+	ref  int32 // 1 + the word's id; 0 marks an empty slot
 	// The word's id in the article being summarized, valid when gen is
 	// the workspace's: kept in the slot the lookup has just read.
 	gen   uint32
 	local int32
 }
+
+// id is the word's id in the vocab.
+func (s *wordSlot) id() int32 { return s.ref - 1 }
 
 // full reports whether the vocab should be emptied before the next article.
 func (v *vocab) full() bool {
@@ -107,20 +111,26 @@ func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 	mask := uint32(len(v.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &v.slots[i]
-		if s.ln == 0 {
+		if s.ref == 0 {
 			break
 		}
-		if s.hash == h && int(s.ln) == len(w) && string(v.arena[s.off:s.off+s.ln]) == string(w) {
-			return s
+		if s.hash == h {
+			id := s.ref - 1
+			start := uint32(0)
+			if id > 0 {
+				start = v.ends[id-1]
+			}
+			if end := v.ends[id]; int(end-start) == len(w) && string(v.arena[start:end]) == string(w) {
+				return s
+			}
 		}
 	}
 	if 2*(len(v.ends)+1) > len(v.slots) {
 		v.grow()
 	}
 	id := int32(len(v.ends))
-	off := uint32(len(v.arena))
 	v.arena = append(v.arena, w...)
-	slot := wordSlot{hash: h, off: off, ln: uint32(len(w)), id: id}
+	slot := wordSlot{hash: h, ref: id + 1}
 	v.ends = append(v.ends, uint32(len(v.arena)))
 	v.info = append(v.info, wordInfo{gid: -1, lang: -1})
 	return v.place(slot)
@@ -139,7 +149,7 @@ func newSlots(n int) []wordSlot {
 func (v *vocab) place(s wordSlot) *wordSlot {
 	mask := uint32(len(v.slots) - 1)
 	i := s.hash & mask
-	for v.slots[i].ln != 0 {
+	for v.slots[i].ref != 0 {
 		i = (i + 1) & mask
 	}
 	v.slots[i] = s
@@ -157,7 +167,7 @@ func (v *vocab) grow() {
 	v.info = slices.Grow(v.info, words-len(v.info))
 	v.arena = slices.Grow(v.arena, len(v.arena))
 	for _, s := range old {
-		if s.ln != 0 {
+		if s.ref != 0 {
 			v.place(s)
 		}
 	}
@@ -213,7 +223,7 @@ func (v *vocab) term(id int32, l *language) int32 {
 			// is the stem id: one hash table lookup, no map per language to
 			// grow. Stems of different languages may share an id, which is
 			// harmless as an article's words are all stemmed for one.
-			gid = vocabSlot(v, st, hashWord(st)).id
+			gid = vocabSlot(v, st, hashWord(st)).id()
 		}
 	}
 	v.info[id].lang, v.info[id].gid = int8(l.index), gid
