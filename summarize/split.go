@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,6 +87,32 @@ func isOpening(r rune) bool {
 // first byte of "…".
 var maybeTerminator = [256]bool{'.': true, '!': true, '?': true, 0xE2: true}
 
+// nextTerminator returns the index of the first byte of p from i that
+// maybeTerminator marks, or len(p). It looks at eight bytes at a time: a
+// byte equal to c is a zero byte of x = bytes^c, which x-0x01 (with &^x)
+// flags; a borrow into the next byte happens only from such a zero, so
+// the first byte flagged is right.
+func nextTerminator(p string, i int) int {
+	const (
+		ones = 0x0101010101010101
+		top  = 0x8080808080808080
+	)
+	for ; i+8 <= len(p); i += 8 {
+		b := p[i : i+8]
+		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		dot, bang, quest, e2 := v^(ones*'.'), v^(ones*'!'), v^(ones*'?'), v^(ones*0xE2)
+		m := ((dot-ones)&^dot | (bang-ones)&^bang | (quest-ones)&^quest | (e2-ones)&^e2) & top
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(p) && !maybeTerminator[p[i]] {
+		i++
+	}
+	return i
+}
+
 // splitSentences cuts one paragraph into sentences. A sentence ends at . ! ?
 // or … (and any closing quotes or brackets after them) when white space and
 // then a capital letter, a digit or an opening quote follow, unless the
@@ -96,9 +123,7 @@ func splitSentences(p string, out []string) []string {
 	start := 0
 	n := len(p)
 	for i := 0; i < n; {
-		for i < n && !maybeTerminator[p[i]] {
-			i++
-		}
+		i = nextTerminator(p, i)
 		if i >= n {
 			break
 		}

@@ -89,3 +89,23 @@ func TestSplitFrench(t *testing.T) {
 		})
 	}
 }
+
+// TestNextTerminator checks the eight-bytes-at-a-time search against a
+// byte at a time, for every byte at every position.
+func TestNextTerminator(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 20; pos++ {
+			b := []byte("abcdefghijklmnopqrst")
+			b[pos] = byte(c)
+			for from := 0; from <= len(b); from++ {
+				want := from
+				for want < len(b) && !maybeTerminator[b[want]] {
+					want++
+				}
+				if got := nextTerminator(string(b), from); got != want {
+					t.Fatalf("nextTerminator(%q, %d) = %d, want %d", b, from, got, want)
+				}
+			}
+		}
+	}
+}
