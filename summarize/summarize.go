@@ -616,6 +616,9 @@ const (
 // how many words s has as scanText counts them (white-space separated,
 // with a letter or a digit), in the same pass.
 func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
+	if cap(ws.buf) < 64 {
+		ws.buf = make([]byte, 0, 64) // vocab.wordSlot reads eight bytes
+	}
 	buf := ws.buf[:0]
 	count := 0
 	tok, alnum := false, false // in a white-space token; the token has a letter or digit
@@ -725,7 +728,7 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 		if hashed != len(buf) {
 			h = hashWord(buf)
 		}
-		dst = append(dst, ws.localWord(vocabSlot(&ws.vocab, buf, h)))
+		dst = append(dst, ws.localWord(ws.vocab.wordSlot(buf, h)))
 		buf, hashed = buf[:0], -1
 	}
 	ws.buf = buf

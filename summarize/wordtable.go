@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"encoding/binary"
 	"slices"
 	"unicode/utf8"
 
@@ -125,11 +126,61 @@ func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 			}
 		}
 	}
+	return addWord(v, w, h)
+}
+
+// wordSlot returns the slot of word w (with hash h), adding the word if it
+// is new, as vocabSlot does. w must have eight bytes to read (cap(w) >=
+// 8), as splitWords's buffer has: a word of up to eight bytes is then
+// compared with the arena (which keeps eight spare bytes) as one number,
+// not by a call to the runtime's memequal, which costs more for words
+// this short.
+func (v *vocab) wordSlot(w []byte, h uint32) *wordSlot {
+	if len(v.slots) == 0 {
+		v.reset()
+	}
+	var first uint64 // the bytes of w, if at most eight
+	if len(w) <= 8 {
+		first = binary.LittleEndian.Uint64(w[:8]) & (1<<(8*len(w)) - 1)
+	}
+	mask := uint32(len(v.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &v.slots[i]
+		if s.ref == 0 {
+			break
+		}
+		if s.hash == h {
+			id := s.ref - 1
+			start := uint32(0)
+			if id > 0 {
+				start = v.ends[id-1]
+			}
+			end := v.ends[id]
+			if int(end-start) != len(w) {
+				continue
+			}
+			if len(w) <= 8 {
+				if binary.LittleEndian.Uint64(v.arena[start:start+8])&(1<<(8*len(w))-1) == first {
+					return s
+				}
+			} else if string(v.arena[start:end]) == string(w) {
+				return s
+			}
+		}
+	}
+	return addWord(v, w, h)
+}
+
+// addWord adds w, with hash h, to the vocab, and returns its slot.
+func addWord[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 	if 2*(len(v.ends)+1) > len(v.slots) {
 		v.grow()
 	}
 	id := int32(len(v.ends))
 	v.arena = append(v.arena, w...)
+	if cap(v.arena)-len(v.arena) < 8 {
+		v.arena = slices.Grow(v.arena, 8) // the spare bytes wordSlot reads
+	}
 	slot := wordSlot{hash: h, ref: id + 1}
 	v.ends = append(v.ends, uint32(len(v.arena)))
 	v.info = append(v.info, wordInfo{gid: -1, lang: -1})
