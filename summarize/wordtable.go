@@ -209,7 +209,10 @@ func (v *vocab) place(s wordSlot) *wordSlot {
 
 func (v *vocab) grow() {
 	old := v.slots
-	v.slots = newSlots(2 * len(old))
+	// Four times larger, up to what vocabMaxWords words need: fewer
+	// tables are built and dropped (each is fresh memory) as a cold vocab
+	// fills.
+	v.slots = newSlots(max(2*len(old), min(4*len(old), 2*vocabMaxWords)))
 	// The per-word arrays double with the table, to hold every word it
 	// can take: append grows a large slice by only a quarter, which
 	// copied them over and over as a cold vocab filled.
