@@ -345,9 +345,7 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	for i := range sents {
 		start := len(setBuf)
 		setBuf = append(setBuf, sents[i].terms...)
-		set := setBuf[start:]
-		slices.Sort(set)
-		set = slices.Compact(set)
+		set := sortSet(setBuf[start:])
 		setBuf = setBuf[:start+len(set)]
 		sents[i].set = set[:len(set):len(set)]
 		sents[i].sig = signature(sents[i].set)
@@ -861,6 +859,31 @@ func sortedSet(terms []int32) []int32 {
 	set := slices.Clone(terms)
 	slices.Sort(set)
 	return slices.Compact(set)
+}
+
+// sortSet sorts set and drops its repeats, in place, as slices.Sort and
+// slices.Compact do: a sentence's terms are few, and an insertion sort that
+// leaves out a repeat where it would insert it does both in one pass.
+func sortSet(set []int32) []int32 {
+	if len(set) > 32 {
+		slices.Sort(set)
+		return slices.Compact(set)
+	}
+	n := 0
+	for i := range set {
+		t := set[i] // before the copy below may overwrite it
+		j := n
+		for j > 0 && set[j-1] > t {
+			j--
+		}
+		if j > 0 && set[j-1] == t {
+			continue
+		}
+		copy(set[j+1:n+1], set[j:n])
+		set[j] = t
+		n++
+	}
+	return set[:n]
 }
 
 // weigh computes term frequencies, sentence frequencies and idf over the

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -356,5 +357,22 @@ func TestConcurrent(t *testing.T) {
 	}
 	for g := 0; g < 4; g++ {
 		<-done
+	}
+}
+
+// TestSortSet checks sortSet against slices.Sort and slices.Compact.
+func TestSortSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 2000; n++ {
+		set := make([]int32, rng.IntN(40))
+		for i := range set {
+			set[i] = int32(rng.IntN(1 + len(set)))
+		}
+		want := slices.Clone(set)
+		slices.Sort(want)
+		want = slices.Compact(want)
+		if got := sortSet(set); !slices.Equal(got, want) {
+			t.Fatalf("sortSet = %v, want %v", got, want)
+		}
 	}
 }
