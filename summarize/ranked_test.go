@@ -7,6 +7,29 @@ import (
 
 // TestRankedServesEveryLength checks the promise of Summary.Ranked: the
 // best n of the ranking, in article order, is what Summarize returns for
+
+// TestSentencesOnly checks that Options.SentencesOnly changes nothing but
+// the Ranked and Keywords it leaves out, for every length and budget.
+func TestSentencesOnly(t *testing.T) {
+	docs := []Document{harbor(t), {Title: "Report", Text: syntheticText(3000, 9)},
+		{Text: "Only one sentence here, and it is short."}, {Text: "   "}}
+	for _, a := range sampleDev(t, 40) {
+		docs = append(docs, Document{Title: a.Title, Text: a.Text, Language: a.Language})
+	}
+	for di, doc := range docs {
+		for _, opts := range []Options{{}, {Sentences: 1}, {Sentences: 3}, {Sentences: MaxRanked}, {Sentences: MaxRanked + 5},
+			{Sentences: 40}, {Ratio: 0.3}, {Sentences: 3, MaxChars: 200}, {Sentences: 5, MaxChars: 90}} {
+			want, werr := Summarize(doc, opts)
+			opts.SentencesOnly = true
+			got, gerr := Summarize(doc, opts)
+			want.Ranked, want.Keywords = nil, nil
+			if werr != gerr || !reflect.DeepEqual(got, want) {
+				t.Errorf("doc %d, %+v: %+v, %v\nwant %+v, %v", di, opts, got, gerr, want, werr)
+			}
+		}
+	}
+}
+
 // n sentences, for every n from 1 to MaxRanked.
 func TestRankedServesEveryLength(t *testing.T) {
 	docs := []Document{harbor(t), {Title: "Report", Text: syntheticText(3000, 9)},

@@ -47,6 +47,10 @@ type Options struct {
 	Sentences int     // sentences to keep; 0 means 3
 	Ratio     float64 // if > 0, keep this fraction of the sentences instead
 	MaxChars  int     // 0 = no limit; sentences are never cut, only left out
+	// SentencesOnly leaves Summary.Ranked and Summary.Keywords empty, for
+	// callers that use neither (the batch command): the ranking then stops
+	// at the sentences asked for, which are the same.
+	SentencesOnly bool
 }
 
 // Stats compares the summary with the article.
@@ -372,18 +376,26 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 	ws.weigh(cands)
 	score(ws, cands, titleSet, p)
 
-	ranked := selectSentences(ws, cands, MaxRanked, 0, p.mmrLambda, p.coverWeight)
-	var chosen []*sent
-	if k <= MaxRanked && opts.MaxChars <= 0 {
+	var ranked, chosen []*sent
+	if !opts.SentencesOnly {
+		ranked = selectSentences(ws, cands, MaxRanked, 0, p.mmrLambda, p.coverWeight)
+	}
+	switch {
+	case k <= MaxRanked && opts.MaxChars <= 0 && ranked != nil:
 		chosen = slices.Clone(ranked[:min(k, len(ranked))])
-	} else {
+	default:
+		// The first k picks of any longer ranking (see Summary.Ranked).
 		chosen = selectSentences(ws, cands, k, opts.MaxChars, p.mmrLambda, p.coverWeight)
 	}
 	slices.SortFunc(chosen, func(a, b *sent) int { return a.index - b.index })
 
-	out := Summary{Language: lang.code, Keywords: ws.keywords(), Ranked: make([]Ranked, len(ranked))}
-	for i, s := range ranked {
-		out.Ranked[i] = Ranked{Index: s.pos, Text: s.text}
+	out := Summary{Language: lang.code}
+	if !opts.SentencesOnly {
+		out.Keywords = ws.keywords()
+		out.Ranked = make([]Ranked, len(ranked))
+		for i, s := range ranked {
+			out.Ranked[i] = Ranked{Index: s.pos, Text: s.text}
+		}
 	}
 	for _, s := range chosen {
 		out.Sentences = append(out.Sentences, s.text)

@@ -80,6 +80,7 @@ func runSummarize(ctx context.Context, args []string, sio stdio) error {
 			// collections makes it about a quarter cheaper on two cores.
 			defer debug.SetGCPercent(debug.SetGCPercent(400))
 		}
+		opts.SentencesOnly = true // a line holds the sentences only
 		return summarizeJSONL(ctx, sio.in, sio.out, opts, *workers)
 	}
 	if fs.NArg() > 1 {
