@@ -853,13 +853,15 @@ func (ws *workspace) newTerm(word int32) int32 {
 
 // toTerms turns word ids into term ids in place, dropping stop words.
 func (ws *workspace) toTerms(wids []int32) []int32 {
-	out := wids[:0]
+	// Without a branch on the stop words, which come and go at random:
+	// every term id is written, and the next one overwrites a -1.
+	n := 0
 	for _, w := range wids {
-		if t := ws.termOfWord[w]; t >= 0 {
-			out = append(out, t)
-		}
+		t := ws.termOfWord[w]
+		wids[n] = t
+		n += int(1 + t>>31) // 0 for -1
 	}
-	return out[:len(out):len(out)]
+	return wids[:n:n]
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
