@@ -208,23 +208,36 @@ func hasInside(s string) bool {
 
 // isBoilerplate reports whether a sentence is a credit or page furniture.
 func isBoilerplate(s string) bool {
-	var arr [40]byte
-	n := copy(arr[:], s)
-	for i := range arr[:n] {
-		if c := arr[i]; 'A' <= c && c <= 'Z' {
-			arr[i] = c + 'a' - 'A'
-		}
-	}
-	lh := arr[:n]
-	if n == 0 {
+	if s == "" {
 		return false
 	}
-	for _, p := range prefixesByFirst[lh[0]] {
-		if len(p) <= len(lh) && string(lh[:len(p)]) == p {
+	for _, p := range prefixesByFirst[lowerASCII(s[0])] {
+		if hasPrefixFold(s, p) {
 			return true
 		}
 	}
 	return len(s) < 120 && hasInside(s) // credits are short
+}
+
+// hasPrefixFold reports whether s starts with p (in lower case), in any
+// case of its ASCII letters.
+func hasPrefixFold(s, p string) bool {
+	if len(p) > len(s) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lowerASCII(s[i]) != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // stripTrailingCredit removes a credit in brackets that ends a sentence:
