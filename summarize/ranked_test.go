@@ -119,3 +119,24 @@ func TestHeadlineInText(t *testing.T) {
 		t.Errorf("stats count the headline: %+v vs %+v", s.Stats, plain.Stats)
 	}
 }
+
+// TestSummarizer checks that a Summarizer, used for article after
+// article (junk among them), summarizes each as Summarize does.
+func TestSummarizer(t *testing.T) {
+	docs := []Document{harbor(t), {Text: "\x00\x01 junk"}, {Title: "Report", Text: syntheticText(3000, 9)}, {Text: ""}}
+	for _, a := range sampleDev(t, 40) {
+		docs = append(docs, Document{Title: a.Title, Text: a.Text, Language: a.Language})
+	}
+	var s Summarizer
+	for round := 0; round < 2; round++ {
+		for di, doc := range docs {
+			for _, opts := range []Options{{}, {Sentences: 5, MaxChars: 300}, {Sentences: 3, SentencesOnly: true}} {
+				want, werr := Summarize(doc, opts)
+				got, gerr := s.Summarize(doc, opts)
+				if werr != gerr || !reflect.DeepEqual(got, want) {
+					t.Fatalf("doc %d, %+v: %+v, %v\nwant %+v, %v", di, opts, got, gerr, want, werr)
+				}
+			}
+		}
+	}
+}

@@ -202,7 +202,6 @@ func getWorkspace() *workspace {
 }
 
 func putWorkspace(ws *workspace) {
-	ws.release()
 	idle.Lock()
 	defer idle.Unlock()
 	if len(idle.list) < 2*runtime.GOMAXPROCS(0) {
@@ -260,7 +259,33 @@ func Summarize(doc Document, opts Options) (Summary, error) {
 	return summarize(doc, opts, &defaultParams)
 }
 
+// A Summarizer summarizes one article at a time with a workspace of its
+// own, as Summarize does with one from a shared pool: for a goroutine
+// that summarizes many articles in a row (the batch command's workers), so
+// that its vocabulary stays warm in the cache of the processor it runs on
+// instead of passing from one worker to another. It is not safe for
+// concurrent use. The zero value is ready to use.
+type Summarizer struct {
+	ws *workspace
+}
+
+// Summarize is Summarize with the Summarizer's workspace.
+func (s *Summarizer) Summarize(doc Document, opts Options) (Summary, error) {
+	if s.ws == nil {
+		s.ws = new(workspace)
+	}
+	return summarizeWith(s.ws, doc, opts, &defaultParams)
+}
+
 func summarize(doc Document, opts Options, p *params) (Summary, error) {
+	ws := getWorkspace()
+	defer putWorkspace(ws)
+	return summarizeWith(ws, doc, opts, p)
+}
+
+// summarizeWith summarizes doc in ws, which it leaves released.
+func summarizeWith(ws *workspace, doc Document, opts Options, p *params) (Summary, error) {
+	defer ws.release()
 	text := doc.Text
 	if len(text) > maxInputBytes {
 		text = text[:maxInputBytes]
@@ -281,8 +306,6 @@ func summarize(doc Document, opts Options, p *params) (Summary, error) {
 		return Summary{}, ErrNoText
 	}
 
-	ws := getWorkspace()
-	defer putWorkspace(ws)
 	ws.reset()
 
 	// Split and clean.

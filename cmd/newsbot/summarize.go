@@ -243,6 +243,7 @@ func summarizeJSONL(ctx context.Context, in io.Reader, out io.Writer, opts summa
 
 	for w := 0; w < workers; w++ {
 		go func() {
+			var sum summarize.Summarizer // this worker's own, kept warm
 			for b := range jobs {
 				var outb []byte
 				select {
@@ -257,7 +258,7 @@ func summarizeJSONL(ctx context.Context, in io.Reader, out io.Writer, opts summa
 					} else {
 						data = nil
 					}
-					outb = summarizeLine(outb, line, opts)
+					outb = summarizeLine(outb, line, opts, &sum)
 				}
 				recycle(freeData, b.data)
 				b.res <- outb
@@ -352,14 +353,14 @@ func summarizeJSONL(ctx context.Context, in io.Reader, out io.Writer, opts summa
 }
 
 // summarizeLine appends the result line for one input line to dst.
-func summarizeLine(dst, line []byte, opts summarize.Options) []byte {
+func summarizeLine(dst, line []byte, opts summarize.Options, sum *summarize.Summarizer) []byte {
 	var in jsonlIn
 	var o jsonlOut
 	if err := gojson.Unmarshal(line, &in); err != nil {
 		o.Error = "bad JSON: " + err.Error()
 	} else {
 		o.ID = in.ID
-		s, err := summarize.Summarize(summarize.Document{Title: in.Title, Text: in.Text, HTML: in.HTML, Language: in.Language}, opts)
+		s, err := sum.Summarize(summarize.Document{Title: in.Title, Text: in.Text, HTML: in.HTML, Language: in.Language}, opts)
 		if err != nil {
 			o.Error = err.Error()
 		}
