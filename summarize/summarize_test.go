@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -373,6 +374,53 @@ func TestSortSet(t *testing.T) {
 		want = slices.Compact(want)
 		if got := sortSet(set); !slices.Equal(got, want) {
 			t.Fatalf("sortSet = %v, want %v", got, want)
+		}
+	}
+}
+
+// TestDenseNorm checks denseNorm against the sign-flipping form it
+// replaced, bit for bit, with terms shared by several sentences.
+func TestDenseNorm(t *testing.T) {
+	old := func(v []float64, from []*sent) float64 {
+		var sum float64
+		for _, s := range from {
+			for _, t := range s.set {
+				if v[t] != 0 {
+					sum += v[t] * v[t]
+					v[t] = -v[t]
+				}
+			}
+		}
+		for _, s := range from {
+			for _, t := range s.set {
+				if v[t] < 0 {
+					v[t] = -v[t]
+				}
+			}
+		}
+		return math.Sqrt(sum)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := 0; n < 1000; n++ {
+		v := make([]float64, 30)
+		for i := range v {
+			if rng.IntN(4) > 0 {
+				v[i] = rng.Float64() * 5
+			}
+		}
+		var from []*sent
+		for k := rng.IntN(4); k >= 0; k-- {
+			var set []int32
+			for i := range int32(len(v)) {
+				if rng.IntN(3) == 0 {
+					set = append(set, i)
+				}
+			}
+			from = append(from, &sent{set: set})
+		}
+		w := slices.Clone(v)
+		if got, want := denseNorm(v, from), old(w, from); got != want || !slices.Equal(v, w) {
+			t.Fatalf("denseNorm = %v, want %v", got, want)
 		}
 	}
 }
