@@ -5,7 +5,8 @@ package summarize
 // lower-case letters, digits and apostrophes (ok is false for any other,
 // which the library then stems): the same steps in the same order, on a
 // byte buffer instead of strings rebuilt at each change. Stemming each
-// new word was a tenth of a cold run; this is about five times faster.
+// new word was a tenth of a cold run; this is about three times faster
+// (BenchmarkStemEnglish), and allocates only a stem that differs.
 // TestStemEnglish compares the two on the evaluation sets' words and on
 // random words built from the algorithm's suffixes.
 func stemEnglish(w string, buf []byte) (stem string, ok bool) {
