@@ -80,7 +80,7 @@ var (
 )
 
 var languages = []*language{
-	{code: "en", stem: stemEnglishWord, stop: func(w string) bool { return english.IsStopWord(w) || extraEnglishStop(w) }},
+	{code: "en", stem: snowball(sbenglish.Stem), stop: func(w string) bool { return english.IsStopWord(w) || extraEnglishStop(w) }},
 	{code: "es", stem: snowball(sbspanish.Stem), stop: spanish.IsStopWord},
 	// French words keep their elided article or pronoun when split
 	// ("l'homme", "qu'il"): stemmed and looked up without it.
@@ -97,18 +97,6 @@ var languages = []*language{
 }
 
 var frenchStem = snowball(sbfrench.Stem)
-
-var snowballEnglish = snowball(sbenglish.Stem)
-
-// stemEnglishWord stems an English word with stemEnglish, or with the
-// Snowball library for a word stemEnglish does not take.
-func stemEnglishWord(env *snowballstem.Env, w string) string {
-	var buf [32]byte
-	if st, ok := stemEnglish(w, buf[:0]); ok {
-		return st
-	}
-	return snowballEnglish(env, w)
-}
 
 func init() {
 	for i, l := range languages {

@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	gojson "github.com/goccy/go-json"
 
@@ -367,91 +366,8 @@ func summarizeLine(dst, line []byte, opts summarize.Options, sum *summarize.Summ
 		}
 		o.Sentences = s.Sentences
 	}
-	return append(appendJSONLOut(dst, &o), '\n')
+	// goccy/go-json: encoding/json's behaviour (checked by the tests'
+	// round trips) at twice its speed, which -jsonl batches need.
+	b, _ := gojson.Marshal(&o) // strings only: it cannot fail
+	return append(append(dst, b...), '\n')
 }
-
-// appendJSONLOut appends o as gojson.Marshal (and encoding/json) writes it.
-func appendJSONLOut(dst []byte, o *jsonlOut) []byte {
-	dst = append(dst, `{"id":`...)
-	dst = appendJSONString(dst, o.ID)
-	dst = append(dst, `,"sentences":`...)
-	if o.Sentences == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, s := range o.Sentences {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, s)
-		}
-		dst = append(dst, ']')
-	}
-	if o.Error != "" {
-		dst = append(dst, `,"error":`...)
-		dst = appendJSONString(dst, o.Error)
-	}
-	return append(dst, '}')
-}
-
-// appendJSONString appends s quoted as encoding/json writes it: <, > and &
-// escaped for HTML, as are U+2028 and U+2029; \b \f \n \r \t and other
-// control characters as \u00XX; each invalid byte as \ufffd.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(append(dst, s[start:i]...), `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(append(dst, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-// jsonSafe marks the ASCII bytes encoding/json writes as they stand in a
-// string: all but control characters, '"', '\\', and <, > and & (escaped
-// for HTML).
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = !strings.ContainsRune("\"\\<>&", rune(c))
-	}
-	return t
-}()

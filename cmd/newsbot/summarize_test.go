@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	gojson "github.com/goccy/go-json"
 )
 
 const testArticle = `PORTSMOUTH, Maine (Reuters) - The city council of Portsmouth voted on Tuesday to build a $1.2 billion flood barrier across the mouth of its harbor after three storms flooded the old town.
@@ -156,36 +154,4 @@ func TestSummarizeJSONL(t *testing.T) {
 	if _, _, err := runSummarizeCmd(t, "", "summarize", "-jsonl", "file.txt"); err == nil {
 		t.Error("-jsonl with a file: no error")
 	}
-}
-
-// TestAppendJSONLOut checks the -jsonl line writer against gojson.Marshal,
-// which it replaced: every character up to U+3000, invalid bytes, HTML.
-func TestAppendJSONLOut(t *testing.T) {
-	var strs []string
-	for r := rune(0); r < 0x3000; r++ {
-		strs = append(strs, "a"+string(r)+"b")
-	}
-	for c := 0x80; c < 0x100; c++ {
-		strs = append(strs, string([]byte{'x', byte(c)}), string([]byte{0xe2, 0x80, byte(c)}))
-	}
-	strs = append(strs, "", `<a href="x">&amp;</a>`, "\U0001F600", "\ufffd\ufeff", "tab\there\r\n\x7f")
-	for _, s := range strs {
-		for _, o := range []jsonlOut{{ID: s}, {ID: "x", Sentences: []string{s, s}}, {Error: s, Sentences: []string{}}} {
-			want, _ := gojson.Marshal(&o)
-			if got := appendJSONLOut(nil, &o); string(got) != string(want) {
-				t.Fatalf("appendJSONLOut(%+v) = %s, want %s", o, got, want)
-			}
-		}
-	}
-}
-
-func FuzzAppendJSONLOut(f *testing.F) {
-	f.Add("<\u2028\xff\"\\\x01")
-	f.Fuzz(func(t *testing.T, s string) {
-		o := jsonlOut{ID: s, Sentences: []string{s}, Error: s}
-		want, _ := gojson.Marshal(&o)
-		if got := appendJSONLOut(nil, &o); string(got) != string(want) {
-			t.Fatalf("appendJSONLOut(%q) = %s, want %s", s, got, want)
-		}
-	})
 }
