@@ -255,14 +255,24 @@ var recurPow = func() (t [64]float64) {
 }()
 
 // denseNorm is the length of a dense vector whose non-zero entries are all
-// terms of the given sentences, as it has always been computed: a term
-// counts once for each of the sentences that holds it (the sign flip that
-// was meant to count it once flipped back at its next sentence).
+// terms of the given sentences. The entries are tf-idf weights, never
+// negative, so an entry is marked as counted by flipping its sign, and each
+// term counts once however many of the sentences hold it.
 func denseNorm(v []float64, from []*sent) float64 {
 	var sum float64
 	for _, s := range from {
 		for _, t := range s.set {
-			sum += v[t] * v[t]
+			if v[t] > 0 {
+				sum += v[t] * v[t]
+				v[t] = -v[t]
+			}
+		}
+	}
+	for _, s := range from {
+		for _, t := range s.set {
+			if v[t] < 0 {
+				v[t] = -v[t]
+			}
 		}
 	}
 	return math.Sqrt(sum)

@@ -378,23 +378,18 @@ func TestSortSet(t *testing.T) {
 	}
 }
 
-// TestDenseNorm checks denseNorm against the sign-flipping form it
-// replaced, bit for bit, with terms shared by several sentences.
+// TestDenseNorm checks denseNorm against the norm over the union of the
+// sentences' terms, each counted once, with terms shared by several
+// sentences, and that it leaves the vector as it found it.
 func TestDenseNorm(t *testing.T) {
-	old := func(v []float64, from []*sent) float64 {
+	union := func(v []float64, from []*sent) float64 {
+		seen := make(map[int32]bool)
 		var sum float64
 		for _, s := range from {
 			for _, t := range s.set {
-				if v[t] != 0 {
+				if !seen[t] {
+					seen[t] = true
 					sum += v[t] * v[t]
-					v[t] = -v[t]
-				}
-			}
-		}
-		for _, s := range from {
-			for _, t := range s.set {
-				if v[t] < 0 {
-					v[t] = -v[t]
 				}
 			}
 		}
@@ -419,7 +414,8 @@ func TestDenseNorm(t *testing.T) {
 			from = append(from, &sent{set: set})
 		}
 		w := slices.Clone(v)
-		if got, want := denseNorm(v, from), old(w, from); got != want || !slices.Equal(v, w) {
+		want := union(v, from)
+		if got := denseNorm(v, from); math.Abs(got-want) > 1e-9*want || !slices.Equal(v, w) {
 			t.Fatalf("denseNorm = %v, want %v", got, want)
 		}
 	}
