@@ -256,11 +256,6 @@ func endsSentenceAtDot(before, after string) bool {
 	if w == "" {
 		return true
 	}
-	nextWord := after
-	if i := strings.IndexFunc(after, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }); i >= 0 {
-		nextWord = after[:i]
-	}
-	nextWord = strings.TrimRight(nextWord, ".,;:!?\"'")
 	lw := strings.ToLower(w)
 	if numberAbbreviations[lw] {
 		r, _ := utf8.DecodeRuneInString(after)
@@ -271,19 +266,36 @@ func endsSentenceAtDot(before, after string) bool {
 	}
 	// A single capital letter: an initial ("John F. Kennedy").
 	if r, sz := utf8.DecodeRuneInString(w); sz == len(w) && unicode.IsUpper(r) {
-		return sentenceStarters[nextWord]
+		return sentenceStarters[nextWord(after)]
 	}
 	// Initialisms with inner dots (U.S., e.g., a.m.) and company suffixes end
 	// the sentence only when a typical sentence opener follows. A number
 	// with a decimal point ("rose 6.4%.", "$42.09bn.") is no initialism.
 	if strings.IndexByte(w, '.') >= 0 && strings.IndexFunc(w, unicode.IsDigit) < 0 {
-		return sentenceStarters[nextWord]
+		return sentenceStarters[nextWord(after)]
 	}
 	switch lw {
 	case "inc", "corp", "co", "ltd", "plc", "llc", "bros", "etc":
-		return sentenceStarters[nextWord] || !startsUpper(nextWord)
+		next := nextWord(after)
+		return sentenceStarters[next] || !startsUpper(next)
 	}
 	return true
+}
+
+// nextWord returns the word after a dot without its trailing punctuation.
+// Only the rarer cases above need it: most dots end a sentence on the word
+// before them alone.
+func nextWord(after string) string {
+	if i := strings.IndexFunc(after, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }); i >= 0 {
+		after = after[:i]
+	}
+	return strings.TrimRightFunc(after, func(r rune) bool {
+		switch r {
+		case '.', ',', ';', ':', '!', '?', '"', '\'':
+			return true
+		}
+		return false
+	})
 }
 
 func startsUpper(s string) bool {
