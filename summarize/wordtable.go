@@ -76,11 +76,17 @@ func (v *vocab) reset() {
 // bytes returns word id's text; the caller must not keep it past the next
 // reset.
 func (v *vocab) bytes(id int32) []byte {
-	start := uint32(0)
+	start, end := v.span(id)
+	return v.arena[start:end]
+}
+
+// span returns where word id's bytes lie in the arena: each word's bytes
+// start where the previous word's end.
+func (v *vocab) span(id int32) (start, end uint32) {
 	if id > 0 {
 		start = v.ends[id-1]
 	}
-	return v.arena[start:v.ends[id]]
+	return start, v.ends[id]
 }
 
 // hashWord hashes a word eight bytes at a time (the last chunk padded
@@ -116,12 +122,7 @@ func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
 			break
 		}
 		if s.hash == h {
-			id := s.ref - 1
-			start := uint32(0)
-			if id > 0 {
-				start = v.ends[id-1]
-			}
-			if end := v.ends[id]; int(end-start) == len(w) && string(v.arena[start:end]) == string(w) {
+			if start, end := v.span(s.id()); int(end-start) == len(w) && string(v.arena[start:end]) == string(w) {
 				return s
 			}
 		}
@@ -150,12 +151,7 @@ func (v *vocab) wordSlot(w []byte, h uint32) *wordSlot {
 			break
 		}
 		if s.hash == h {
-			id := s.ref - 1
-			start := uint32(0)
-			if id > 0 {
-				start = v.ends[id-1]
-			}
-			end := v.ends[id]
+			start, end := v.span(s.id())
 			if int(end-start) != len(w) {
 				continue
 			}
