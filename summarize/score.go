@@ -326,8 +326,8 @@ func selectSentences(ws *workspace, cands []*sent, k, maxChars int, lambda, cove
 	}
 	picked := make([]*sent, 0, k)
 	chars := 0
-	// The picked sentences' tf-idf vectors, one dense row each (as
-	// cosPicked builds them), for the redundancy cosines below mmrMax.
+	// The picked sentences' tf-idf vectors, one dense row each, built once
+	// per pick for the redundancy cosines below mmrMax.
 	nt := len(ws.idf)
 	var picks []float64
 	if k <= mmrMax {
