@@ -98,9 +98,7 @@ func nextTerminator(p string, i int) int {
 		top  = 0x8080808080808080
 	)
 	for ; i+8 <= len(p); i += 8 {
-		b := p[i : i+8]
-		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		v := load64(p[i : i+8])
 		dot, bang, quest, e2 := v^(ones*'.'), v^(ones*'!'), v^(ones*'?'), v^(ones*0xE2)
 		m := ((dot-ones)&^dot | (bang-ones)&^bang | (quest-ones)&^quest | (e2-ones)&^e2) & top
 		if m != 0 {

@@ -672,9 +672,7 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 				for {
 					var v uint64 // the eight bytes from i, little-endian
 					if i+8 <= len(s) {
-						b := s[i : i+8]
-						v = uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-							uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+						v = load64(s[i : i+8])
 					} else {
 						v = loadTail(s, i)
 					}
@@ -766,6 +764,14 @@ func (ws *workspace) splitWords(s string, dst []int32) ([]int32, int) {
 	}
 	ws.buf = buf
 	return dst, count
+}
+
+// load64 returns the eight bytes of b as a little-endian number, as
+// binary.LittleEndian.Uint64 does for a byte slice.
+func load64(b string) uint64 {
+	_ = b[7] // one bounds check
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // loadTail returns the bytes of s from i (fewer than eight) as a
@@ -893,9 +899,7 @@ func sortedSet(terms []int32) []int32 {
 	if len(terms) == 0 {
 		return nil
 	}
-	set := slices.Clone(terms)
-	slices.Sort(set)
-	return slices.Compact(set)
+	return sortSet(slices.Clone(terms))
 }
 
 // sortSet sorts set and drops its repeats, in place, as slices.Sort and

@@ -25,6 +25,7 @@ type vocab struct {
 	info []wordInfo // word id → what the word means
 
 	stemEnv snowballstem.Env // scratch of the stemmers
+	stemBuf []byte           // scratch: a stem to look up
 }
 
 const (
@@ -109,30 +110,10 @@ const (
 	hashMul  = 0x9e3779b97f4a7c15
 )
 
-// vocabSlot returns the slot of word w (with hash h), adding the word if it
-// is new. The pointer is valid until the next word is added.
-func vocabSlot[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
-	if len(v.slots) == 0 {
-		v.reset()
-	}
-	mask := uint32(len(v.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		s := &v.slots[i]
-		if s.ref == 0 {
-			break
-		}
-		if s.hash == h {
-			if start, end := v.span(s.id()); int(end-start) == len(w) && string(v.arena[start:end]) == string(w) {
-				return s
-			}
-		}
-	}
-	return addWord(v, w, h)
-}
-
 // wordSlot returns the slot of word w (with hash h), adding the word if it
-// is new, as vocabSlot does. w must have eight bytes to read (cap(w) >=
-// 8), as splitWords's buffer has: a word of up to eight bytes is then
+// is new. The pointer is valid until the next word is added. w must have
+// eight bytes to read (cap(w) >= 8), as splitWords's buffer and stemBuf
+// have: a word of up to eight bytes is then
 // compared with the arena (which keeps eight spare bytes) as one number,
 // not by a call to the runtime's memequal, which costs more for words
 // this short.
@@ -168,7 +149,7 @@ func (v *vocab) wordSlot(w []byte, h uint32) *wordSlot {
 }
 
 // addWord adds w, with hash h, to the vocab, and returns its slot.
-func addWord[T ~string | ~[]byte](v *vocab, w T, h uint32) *wordSlot {
+func addWord(v *vocab, w []byte, h uint32) *wordSlot {
 	if 2*(len(v.ends)+1) > len(v.slots) {
 		v.grow()
 	}
@@ -273,7 +254,11 @@ func (v *vocab) term(id int32, l *language) int32 {
 			// is the stem id: one hash table lookup, no map per language to
 			// grow. Stems of different languages may share an id, which is
 			// harmless as an article's words are all stemmed for one.
-			gid = vocabSlot(v, st, hashWord(st)).id()
+			if cap(v.stemBuf) < 8 {
+				v.stemBuf = make([]byte, 0, 64)
+			}
+			v.stemBuf = append(v.stemBuf[:0], st...)
+			gid = v.wordSlot(v.stemBuf, hashWord(v.stemBuf)).id()
 		}
 	}
 	v.info[id].lang, v.info[id].gid = int8(l.index), gid
