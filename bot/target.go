@@ -34,8 +34,8 @@
 //     the webhook, its webhook_id the webhook's id), so a post made either
 //     way (say as the bot while Manage Webhooks was missing, then through
 //     the webhook) is found, and so is a post by a webhook the channel had
-//     before (deleted by a moderator and replaced meanwhile). Only answers that prove nothing was posted
-//     lead to a second execute at once: 404 Unknown Webhook (10015, deleted
+//     before (deleted by a moderator and replaced meanwhile). Only answers
+//     that prove nothing was posted lead to a second execute at once: 404 Unknown Webhook (10015, deleted
 //     by a moderator) and 401 Invalid Webhook Token make the bot forget the
 //     webhook, create a new one once, and execute again.
 //   - Forum posts have no nonce either. A retry looks for the post among the
