@@ -35,9 +35,10 @@
 //     way (say as the bot while Manage Webhooks was missing, then through
 //     the webhook) is found, and so is a post by a webhook the channel had
 //     before (deleted by a moderator and replaced meanwhile). Only answers
-//     that prove nothing was posted lead to a second execute at once: 404 Unknown Webhook (10015, deleted
-//     by a moderator) and 401 Invalid Webhook Token make the bot forget the
-//     webhook, create a new one once, and execute again.
+//     that prove nothing was posted lead to a second execute at once: 404
+//     Unknown Webhook (10015, deleted by a moderator) and 401 Invalid
+//     Webhook Token make the bot forget the webhook, create a new one once,
+//     and execute again.
 //   - Forum posts have no nonce either. A retry looks for the post among the
 //     forum's active threads (the gateway's thread list of the guild, else
 //     GET /guilds/{id}/threads/active): a thread of the forum created since
